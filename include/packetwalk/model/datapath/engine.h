@@ -1,0 +1,91 @@
+#pragma once
+// The packet engine: moves packets through a Topology the way the Linux network stack does
+// (receive -> PREROUTING -> routing -> INPUT | FORWARD -> POSTROUTING -> neighbour -> transmit),
+// with the Linux bridge (and br_netfilter), VXLAN, conntrack and NAT. Each crossing of a link is
+// an event on the simulator; work inside one namespace advances the packet's clock by the cost
+// model below. Every stage fires `hop_hook`; the engine formats nothing.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "packetwalk/model/datapath/topology.h"
+#include "packetwalk/model/trace/trace.h"
+#include "packetwalk/sim/hook.h"
+#include "packetwalk/sim/random.h"
+#include "packetwalk/sim/simulator.h"
+
+namespace packetwalk::model::datapath {
+
+// Cost model (see docs/cost-model.md for where the numbers come from).
+struct EngineCosts {
+  sim::Time stack_pass = sim::Time::ns(1000);     // one pass through a namespace's IP stack
+  sim::Time per_rule = sim::Time::ns(25);         // one iptables rule tested (linear walk)
+  sim::Time bridge_forward = sim::Time::ns(500);  // one Linux bridge FDB forward
+  sim::Time vxlan = sim::Time::ns(2000);          // VXLAN encapsulation or decapsulation
+  sim::Time socket = sim::Time::ns(5000);         // application turnaround (accept, answer)
+  sim::Time arp_timeout = sim::Time::s(3);        // neigh: mcast_solicit 3 x retrans_time_ms 1000
+};
+
+// A packet reaching a socket layer: who got it and when.
+struct LocalDelivery {
+  NetnsId netns = kNone;
+  net::Packet packet;
+  sim::Time time;
+};
+
+class PacketEngine {
+public:
+  PacketEngine(Topology& topology, sim::Simulator& simulator, sim::RandomStreams& random, EngineCosts costs = {});
+
+  // Observers. hop_hook sees every hop in time order; deliver is called when a packet reaches a
+  // local socket (after INPUT), and must decide what the socket does with it.
+  sim::Hook<const trace::Hop&> hop_hook;
+  std::function<void(const LocalDelivery&)> deliver;
+
+  // An application in `netns` sends `packet` at time `at` (>= simulator.now()). An unspecified
+  // source address is chosen by routing, as the kernel does for an unbound socket.
+  // Returns false when the stack refused it at once (no route: ENETUNREACH).
+  bool send(NetnsId netns, net::Packet packet, sim::Time at);
+  // Sends an ICMP error about `offending` from `netns` back to its source.
+  void send_icmp_error(NetnsId netns, const net::Packet& offending, net::IcmpKind kind, sim::Time at);
+
+  // Records a hop (used by the socket layer for deliveries and answers).
+  void emit(trace::HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
+            std::string detail = {});
+  void emit_drop(NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t, trace::DropReason why,
+                 std::string detail);
+
+  std::uint64_t new_packet_id() { return next_packet_id_++; }
+  const Topology& topology() const { return topology_; }
+  const EngineCosts& costs() const { return costs_; }
+
+  struct Pass;  // engine-internal: one packet's traversal of one namespace (engine_pass.h)
+
+private:
+  void receive(IfaceId in, net::Packet p, sim::Time t);
+  void bridge_input(IfaceId port, net::Packet p, sim::Time t);
+  void ip_receive(NetnsId ns, IfaceId in, net::Packet p, sim::Time t, bool already_prerouted);
+  void local_in(Pass& pass, net::Packet p, sim::Time t);
+  void forward(Pass& pass, const Route& route, net::Packet p, sim::Time t);
+  bool local_out(NetnsId ns, net::Packet p, sim::Time t);
+  void post_routing(Pass& pass, const Route& route, net::Packet p, sim::Time t);
+  void neighbour_output(NetnsId ns, const Route& route, net::Packet p, sim::Time t, bool forwarded);
+  void transmit(IfaceId out, net::Packet p, sim::Time t);
+  void vxlan_transmit(IfaceId vxlan, net::Packet p, sim::Time t);
+
+  // Netfilter + conntrack at one hook. Returns false if the packet was dropped (drop hop emitted).
+  bool run_hook(Pass& pass, NfHook hook, net::Packet& p, sim::Time& t, const std::string& out_iface);
+  void conntrack_in(Pass& pass, net::Packet& p, sim::Time t);
+  void apply_established_nat(Pass& pass, NfHook hook, net::Packet& p, sim::Time t);
+  bool walk(Pass& pass, NfTableKind table, NfHook hook, net::Packet& p, sim::Time& t, const std::string& out_iface);
+
+  Topology& topology_;
+  sim::Simulator& simulator_;
+  sim::RandomStreams& random_;
+  EngineCosts costs_;
+  std::uint64_t next_packet_id_ = 1;
+};
+
+}  // namespace packetwalk::model::datapath

@@ -1,0 +1,70 @@
+#pragma once
+// The chain walker: evaluates one table's built-in chain for one packet, in rule order, jumping
+// into user chains and returning from them, exactly as the kernel's ipt_do_table does. It reads
+// the same Rule objects that `packetwalk rules` prints, so a packet's fate can never disagree
+// with the printed rules.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "packetwalk/model/datapath/netfilter.h"
+#include "packetwalk/model/net/packet.h"
+#include "packetwalk/sim/random.h"
+#include "packetwalk/sim/time.h"
+
+namespace packetwalk::model::datapath {
+
+// `-m recent` lists of one network namespace: list name -> source address -> last seen.
+struct RecentTable {
+  std::map<std::string, std::map<net::Ipv4Address, sim::Time>> lists;
+};
+
+// What the walker needs to know about the world besides the rules. All fields must be set.
+struct WalkEnvironment {
+  std::function<bool(net::Ipv4Address)> is_local_address;  // addrtype LOCAL
+  std::function<bool(const SetMatch&, const net::Packet&)> set_contains;  // ipset lookups (IPVS mode)
+  sim::RandomStream* random = nullptr;                      // statistic --mode random
+  RecentTable* recent = nullptr;
+  sim::Time now;
+};
+
+struct RuleRef {
+  std::string table;
+  std::string chain;
+  std::size_t number = 0;  // 1-based, as `iptables -L --line-numbers` counts
+  auto operator<=>(const RuleRef&) const = default;
+};
+
+enum class WalkVerdict : std::uint8_t { Accept, Drop, Reject, Dnat, Snat, Masquerade };
+
+struct WalkResult {
+  WalkVerdict verdict = WalkVerdict::Accept;
+  std::vector<RuleRef> matched;      // every rule whose matches all held, in walk order
+  std::uint32_t rules_evaluated = 0; // how many rules were tested (the cost a real node pays)
+  std::optional<RuleRef> decided_by; // the rule whose target ended the walk; nullopt = chain policy
+  std::optional<DnatTarget> dnat;
+  std::optional<SnatTarget> snat;
+  std::optional<MasqueradeTarget> masquerade;
+  std::string reject_with;
+};
+
+struct WalkInput {
+  NfHook hook = NfHook::Prerouting;
+  std::string in_iface;   // empty when the hook has none (OUTPUT)
+  std::string out_iface;  // empty when not yet routed (PREROUTING, INPUT)
+  std::uint8_t ct_state = kCtNew;
+  bool bridged = false;   // packet is being bridged (br_netfilter); physdev --physdev-is-bridged
+};
+
+// Walks `table`'s built-in chain for `in.hook`. May change `packet.mark` (MARK targets) and the
+// recent lists; address rewriting is returned, not applied, because conntrack owns NAT.
+WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env);
+
+// Whether all of a rule's matches hold. Exposed for tests and for the rule index.
+bool rule_matches(const Rule& rule, const WalkInput& in, const net::Packet& packet, const WalkEnvironment& env);
+
+}  // namespace packetwalk::model::datapath

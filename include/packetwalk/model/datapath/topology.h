@@ -1,0 +1,146 @@
+#pragma once
+// The datapath's static shape: network namespaces, their interfaces, addresses, routes and
+// netfilter tables. Builders (CNI, kube-proxy) fill it; the packet engine reads it. Objects are
+// referred to by index so that copies of a trace never hold pointers into a topology.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "packetwalk/model/datapath/conntrack.h"
+#include "packetwalk/model/datapath/netfilter.h"
+#include "packetwalk/model/datapath/netfilter_walk.h"
+#include "packetwalk/model/net/ip.h"
+#include "packetwalk/model/net/packet.h"
+#include "packetwalk/sim/time.h"
+
+namespace packetwalk::model::datapath {
+
+using IfaceId = std::uint32_t;
+using NetnsId = std::uint32_t;
+inline constexpr std::uint32_t kNone = 0xffffffffu;
+
+enum class IfaceKind : std::uint8_t { Loopback, Veth, Bridge, Vxlan, Ethernet, Dummy };
+std::string_view iface_kind_name(IfaceKind k);
+
+struct Interface {
+  IfaceId id = kNone;
+  NetnsId netns = kNone;
+  std::string name;
+  IfaceKind kind = IfaceKind::Ethernet;
+  net::MacAddress mac;
+  std::vector<net::Cidr> addresses;  // address with its prefix length, e.g. 10.244.0.1/24
+  std::uint32_t mtu = 1500;
+  bool up = true;
+  IfaceId peer = kNone;          // veth: the other end
+  IfaceId master = kNone;        // bridge port: its bridge
+  bool hairpin = false;          // bridge port hairpin_mode
+  std::uint32_t segment = kNone; // Ethernet: the L2 segment (underlay) it is plugged into
+  sim::Time link_latency;        // one-way delay to the far end
+  // VXLAN device settings (Flannel: VNI 1, dstport 8472, no learning, static FDB).
+  std::uint32_t vni = 0;
+  net::Port vxlan_port = 0;
+  net::Ipv4Address vxlan_local;  // source address of the outer header (the node's underlay IP)
+  std::map<net::MacAddress, net::Ipv4Address> fdb;  // remote VTEP MAC -> remote node IP
+  std::optional<net::Ipv4Address> primary_address() const;
+};
+
+struct Route {
+  net::Cidr destination;
+  std::optional<net::Ipv4Address> via;
+  IfaceId dev = kNone;
+  bool onlink = false;
+  bool scope_link = false;
+  std::optional<net::Ipv4Address> preferred_source;
+};
+
+class RouteTable {
+public:
+  void add(Route r);
+  // Longest-prefix match; among equal prefixes the first added wins (as `ip route` keeps order
+  // of insertion for routes of equal metric).
+  const Route* lookup(net::Ipv4Address dst) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+private:
+  std::vector<Route> routes_;
+};
+
+// A listening socket, as a container declares it with containerPort.
+struct Listener {
+  std::string container;
+  std::string port_name;
+};
+
+struct Sysctls {
+  bool ip_forward = false;
+  bool bridge_nf_call_iptables = true;  // br_netfilter loaded: kube-proxy needs it
+  bool route_localnet = false;
+};
+
+enum class NetnsKind : std::uint8_t { Node, Pod, External };
+
+struct Netns {
+  NetnsId id = kNone;
+  NetnsKind kind = NetnsKind::Pod;
+  std::string name;      // "node-1", "default/web-app"
+  std::string node;      // the node it lives on ("" for external hosts)
+  std::vector<IfaceId> interfaces;
+  RouteTable routes;
+  Netfilter netfilter;
+  Conntrack conntrack;
+  RecentTable recent;
+  Sysctls sysctls;
+  std::map<std::pair<net::Protocol, net::Port>, Listener> listeners;
+  std::map<std::string, std::vector<net::Ipv4Address>> ipsets;  // name -> members (text form kept by builders)
+  bool kube_proxy_running = true;
+};
+
+// An L2 segment (the node network): frames are delivered to the port owning the destination MAC.
+struct Segment {
+  std::string name;
+  std::vector<IfaceId> ports;
+  sim::Time latency;
+};
+
+class Topology {
+public:
+  NetnsId add_netns(NetnsKind kind, std::string name, std::string node);
+  IfaceId add_interface(NetnsId ns, std::string name, IfaceKind kind);
+  // Creates both ends of a veth pair; returns {first, second}.
+  std::pair<IfaceId, IfaceId> add_veth(NetnsId a, std::string a_name, NetnsId b, std::string b_name, sim::Time latency);
+  std::uint32_t add_segment(std::string name, sim::Time latency);
+  void plug(IfaceId eth, std::uint32_t segment);
+
+  Netns& netns(NetnsId id) { return netns_[id]; }
+  const Netns& netns(NetnsId id) const { return netns_[id]; }
+  Interface& iface(IfaceId id) { return ifaces_[id]; }
+  const Interface& iface(IfaceId id) const { return ifaces_[id]; }
+  const Segment& segment(std::uint32_t id) const { return segments_[id]; }
+  const std::vector<Netns>& all_netns() const { return netns_; }
+  const std::vector<Interface>& all_interfaces() const { return ifaces_; }
+
+  std::optional<NetnsId> find_netns(std::string_view name) const;
+  std::optional<IfaceId> find_iface(NetnsId ns, std::string_view name) const;
+  bool is_local_address(NetnsId ns, net::Ipv4Address a) const;
+  // The interface in `ns` that owns address `a`, if any.
+  std::optional<IfaceId> iface_with_address(NetnsId ns, net::Ipv4Address a) const;
+  // Neighbour resolution (what ARP would answer) for `next_hop` out of `out`: the MAC of the
+  // interface on the same L2 domain that owns the address. nullopt = no ARP answer.
+  std::optional<net::MacAddress> resolve_neighbour(IfaceId out, net::Ipv4Address next_hop) const;
+  // Which bridge port leads to `mac` (the bridge FDB after learning); kNone if unknown.
+  IfaceId bridge_port_for(IfaceId bridge, net::MacAddress mac) const;
+  std::string describe_route(const Route& r) const;  // "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink"
+
+private:
+  std::vector<Netns> netns_;
+  std::vector<Interface> ifaces_;
+  std::vector<Segment> segments_;
+  std::map<std::string, NetnsId, std::less<>> netns_by_name_;
+  std::uint64_t next_mac_ = 0x0a5800000001ull;  // locally administered, deterministic
+};
+
+}  // namespace packetwalk::model::datapath

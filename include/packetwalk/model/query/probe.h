@@ -1,0 +1,48 @@
+#pragma once
+// Runs one probe — a TCP connection attempt or a UDP request — through the datapath and returns
+// its trace. TCP is a real three-way handshake (SYN, SYN-ACK, ACK) with every reply traced; a port
+// without a listener answers RST; UDP gets an answer from a listener or ICMP port unreachable.
+
+#include <optional>
+#include <string>
+
+#include "packetwalk/model/datapath/engine.h"
+#include "packetwalk/model/datapath/topology.h"
+#include "packetwalk/model/trace/trace.h"
+
+namespace packetwalk::model::query {
+
+struct ProbeTarget {
+  datapath::NetnsId from = datapath::kNone;
+  net::Ipv4Address dst;
+  net::Port port = 0;
+  net::Protocol protocol = net::Protocol::Tcp;
+  std::uint16_t size = 60;  // IP total length of the first packet (SYN or datagram)
+  bool dont_fragment = true;
+};
+
+struct ProbeResult {
+  trace::Trace trace;
+  net::FiveTuple tuple;        // the connection as the client opened it
+  std::string answered_by;     // netns name of the socket that accepted it ("default/api-0"), if any
+  std::string answered_container;
+};
+
+// Owns the simulator, random streams and engine for a sequence of probes over one topology.
+// Each run() starts from empty conntrack tables, so a probe's result never depends on the
+// probes before it; the random streams continue, so repeated runs spread over endpoints.
+class ProbeRunner {
+public:
+  ProbeRunner(datapath::Topology& topology, std::uint64_t seed, datapath::EngineCosts costs = {});
+  ~ProbeRunner();
+  ProbeResult run(const ProbeTarget& target);
+  // Keeps conntrack (and `recent` lists) between runs: for session affinity and reuse scenarios.
+  void keep_state(bool keep) { keep_state_ = keep; }
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool keep_state_ = false;
+};
+
+}  // namespace packetwalk::model::query

@@ -1,0 +1,97 @@
+#pragma once
+// A packet's story as data: Trace -> Leg (one packet from its sender to where it ended) -> Hop
+// (one thing that happened to it, at one time, in one network namespace). Renderers turn this
+// into text, JSON, diagrams; nothing here is formatted for a person except `detail`, which holds
+// the routing entry or rule exactly as `ip route` / `iptables-save` print it.
+// Every enum value is documented in docs/trace-model.md.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "packetwalk/model/net/packet.h"
+#include "packetwalk/sim/time.h"
+
+namespace packetwalk::model::trace {
+
+enum class HopAction : std::uint8_t {
+  Send,         // an application handed the packet to its network stack
+  Route,        // a routing decision picked the next hop and output device
+  Netfilter,    // a netfilter hook was walked (tables/chains/rules in `rules`)
+  Dnat,         // destination rewritten (kube-proxy DNAT, or reply un-SNAT)
+  Snat,         // source rewritten (MASQUERADE/SNAT, or reply un-DNAT)
+  Transmit,     // left an interface onto its link
+  Receive,      // arrived at an interface
+  Bridge,       // the Linux bridge forwarded the frame between two ports
+  Encapsulate,  // a VXLAN device wrapped the packet in outer IP/UDP headers
+  Decapsulate,  // a VXLAN device removed them
+  Deliver,      // handed to a local socket (listener or waiting client)
+  Respond,      // the receiving socket answered (SYN-ACK, RST, reply datagram)
+  Drop,         // the packet ended here; `drop_reason` says why
+};
+
+enum class DropReason : std::uint8_t {
+  None,
+  NoRoute,             // no route to the destination (ICMP net unreachable to the sender)
+  NoNeighbour,         // ARP got no answer for the next hop (host unreachable)
+  NetfilterDrop,       // a rule's DROP target, or a DROP policy
+  NetfilterReject,     // a rule's REJECT target (ICMP error sent back)
+  NoListener,          // nothing listens on the port (TCP RST / ICMP port unreachable)
+  TtlExceeded,         // TTL reached zero while forwarding
+  MtuExceeded,         // larger than the device MTU with DF set
+  ForwardingDisabled,  // net.ipv4.ip_forward = 0
+  InterfaceDown,       // the device or its link is down
+  ConntrackFull,       // nf_conntrack table full
+  NoSocket,            // a reply reached a host with no matching connection
+  Unclaimed,           // reached a host that is not the destination and does not forward
+};
+
+std::string_view action_name(HopAction a);   // "route", "netfilter", "dnat", ...
+std::string_view drop_reason_name(DropReason r);
+
+struct RuleHit {
+  std::string table;   // "nat"
+  std::string chain;   // "KUBE-SVC-OWI7UARKUR7M6OTH"
+  std::size_t number = 0;  // 1-based position in the chain
+  std::string text;    // the rule as `iptables-save` prints it
+};
+
+struct Hop {
+  sim::Time time;
+  std::string node;    // "node-1"; "" outside the cluster
+  std::string netns;   // "node-1" (root netns) or "default/web-app"
+  std::string iface;   // "eth0", "cni0", "flannel.1"; "" when not at a device
+  HopAction action = HopAction::Send;
+  net::Packet packet;                 // the packet after this hop's action
+  std::optional<net::Packet> before;  // the packet before it, when the hop changed headers
+  std::string detail;                 // route / rule / hook name as the tools print it
+  std::string hook;                   // "PREROUTING" etc. for netfilter hops
+  std::vector<RuleHit> rules;         // rules that matched, in walk order
+  std::uint32_t rules_evaluated = 0;  // rules tested at this hook (the node's cost)
+  DropReason drop_reason = DropReason::None;
+};
+
+struct Leg {
+  std::string name;           // "SYN", "SYN-ACK", "ACK", "RST", "request", "reply", "ICMP port unreachable"
+  std::uint64_t packet_id = 0;
+  std::vector<Hop> hops;
+};
+
+enum class Disposition : std::uint8_t {
+  Connected,    // TCP handshake completed / UDP request answered
+  Refused,      // TCP RST or ICMP port unreachable came back
+  Timeout,      // nothing came back: a silent drop on the way there or back
+  Unreachable,  // ICMP host/net unreachable, or no route at the sender
+};
+std::string_view disposition_name(Disposition d);
+
+struct Trace {
+  Disposition disposition = Disposition::Timeout;
+  std::string reason;  // one line: why this disposition (e.g. the deciding drop)
+  std::vector<Leg> legs;
+  std::uint32_t events = 0;  // simulator events executed for this probe
+};
+
+}  // namespace packetwalk::model::trace

@@ -1,0 +1,35 @@
+#include "packetwalk/model/cluster/cluster.h"
+
+namespace packetwalk::model::cluster {
+
+std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Diagnostics& diags) {
+  std::unique_ptr<Cluster> c(new Cluster());
+  c->scenario_ = scenario;
+  c->inventory_ = kube::build_inventory(scenario.cluster, scenario.manifests, diags);
+  if (diags.has_errors()) return nullptr;
+
+  if (scenario.cluster.cni != "flannel") {
+    diags.error({scenario.path, 0, 0}, "", "cni \"" + scenario.cluster.cni + "\" is not supported yet (supported: flannel)");
+    return nullptr;
+  }
+  cni::NetworkConfig net;
+  net.cluster_cidr = scenario.cluster.pod_cidr;
+  net.node_network = scenario.cluster.node_network;
+  net.mtu = static_cast<std::uint32_t>(scenario.cluster.mtu);
+  c->placement_ = cni::build_flannel_vxlan(c->inventory_, net, c->topology_);
+  return c;
+}
+
+std::optional<datapath::NetnsId> Cluster::pod_netns(std::string_view ns, std::string_view name) const {
+  auto it = placement_.pod_netns.find(std::string(ns) + "/" + std::string(name));
+  if (it == placement_.pod_netns.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<datapath::NetnsId> Cluster::node_netns(std::string_view node) const {
+  auto it = placement_.node_netns.find(std::string(node));
+  if (it == placement_.node_netns.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace packetwalk::model::cluster

@@ -1,0 +1,178 @@
+#include "packetwalk/model/query/probe.h"
+
+#include "packetwalk/model/trace/recorder.h"
+#include "socket_layer.h"
+
+namespace packetwalk::model::query {
+
+using trace::Disposition;
+
+namespace {
+constexpr std::uint64_t kEventBudget = 1'000'000;  // a probe is a handful of packets; more is a loop
+constexpr net::Port kEphemeralLow = 32768;          // net.ipv4.ip_local_port_range default
+constexpr net::Port kEphemeralHigh = 60999;
+}  // namespace
+
+// Per probe: a fresh simulator (time starts at zero), engine and sockets; the random streams
+// live across probes.
+struct ProbeWorld {
+  sim::Simulator simulator;
+  datapath::PacketEngine engine;
+  SocketLayer sockets;
+  trace::Recorder recorder;
+
+  ProbeWorld(datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs)
+      : engine(t, simulator, random, costs), sockets(engine) {
+    engine.hop_hook.connect([this](const trace::Hop& h) { recorder.record(h); });
+    engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
+  }
+};
+
+struct ProbeRunner::Impl {
+  datapath::Topology& topology;
+  sim::RandomStreams random;
+  datapath::EngineCosts costs;
+
+  Impl(datapath::Topology& t, std::uint64_t seed, datapath::EngineCosts c) : topology(t), random(seed), costs(c) {}
+
+  // The source address an unbound socket gets: the route's preferred source, else the output
+  // device's primary address (the kernel's inet_select_addr), or the destination itself when local.
+  net::Ipv4Address source_for(datapath::NetnsId ns, net::Ipv4Address dst) const {
+    if (topology.is_local_address(ns, dst)) return dst.is_loopback() ? dst : dst;
+    const auto* r = topology.netns(ns).routes.lookup(dst);
+    if (!r) return {};
+    if (r->preferred_source) return *r->preferred_source;
+    return topology.iface(r->dev).primary_address().value_or(net::Ipv4Address{});
+  }
+};
+
+ProbeRunner::ProbeRunner(datapath::Topology& topology, std::uint64_t seed, datapath::EngineCosts costs)
+    : impl_(std::make_unique<Impl>(topology, seed, costs)) {}
+
+ProbeRunner::~ProbeRunner() = default;
+
+ProbeResult ProbeRunner::run(const ProbeTarget& target) {
+  Impl& m = *impl_;
+  if (!keep_state_) {
+    for (const auto& ns : m.topology.all_netns()) {
+      auto& mutable_ns = m.topology.netns(ns.id);
+      mutable_ns.conntrack = datapath::Conntrack{};
+      mutable_ns.recent = datapath::RecentTable{};
+    }
+  }
+  ProbeWorld w(m.topology, m.random, m.costs);
+
+  ProbeResult result;
+  net::Packet first;
+  first.id = w.engine.new_packet_id();
+  first.protocol = target.protocol;
+  first.src = m.source_for(target.from, target.dst);
+  first.dst = target.dst;
+  first.sport = static_cast<net::Port>(
+      kEphemeralLow + m.random.stream("ephemeral-port").below(kEphemeralHigh - kEphemeralLow + 1));
+  first.dport = target.port;
+  first.length = target.size;
+  first.dont_fragment = target.dont_fragment;
+  if (target.protocol == net::Protocol::Tcp) {
+    first.tcp_flags = net::kSyn;
+    first.payload_note = "SYN";
+  } else {
+    first.payload_note = "request";
+  }
+  result.tuple = first.tuple();
+
+  enum class State { Waiting, Connected, Refused, Unreachable } state = State::Waiting;
+  std::string reason;
+  bool established = false;
+  w.sockets.on_accept = [&](datapath::NetnsId ns, const std::string& container, const net::Packet&) {
+    result.answered_by = m.topology.netns(ns).name;
+    result.answered_container = container;
+  };
+  w.sockets.on_established = [&](datapath::NetnsId, const std::string&, const net::Packet&) { established = true; };
+
+  const auto from = target.from;
+  w.sockets.open_client(from, first.tuple(), [&, from](const net::Packet& p, sim::Time t) {
+    if (state != State::Waiting) return;
+    if (p.protocol == net::Protocol::Icmp) {
+      switch (p.icmp) {
+        case net::IcmpKind::PortUnreachable:
+          state = State::Refused;
+          reason = "ICMP port unreachable from " + p.src.to_string();
+          break;
+        case net::IcmpKind::FragmentationNeeded:
+          reason = "ICMP fragmentation needed from " + p.src.to_string();
+          break;  // path MTU discovery: the connection attempt itself still waits
+        default:
+          state = State::Unreachable;
+          reason = "ICMP " + std::string(net::icmp_kind_name(p.icmp)) + " from " + p.src.to_string();
+      }
+      return;
+    }
+    if (p.protocol == net::Protocol::Tcp) {
+      if (p.tcp_flags & net::kRst) {
+        state = State::Refused;
+        reason = "connection refused: RST from " + p.src.to_string() + ":" + std::to_string(p.sport);
+        return;
+      }
+      if ((p.tcp_flags & net::kSyn) && (p.tcp_flags & net::kAck)) {
+        state = State::Connected;
+        net::Packet ack;
+        ack.id = w.engine.new_packet_id();
+        ack.protocol = net::Protocol::Tcp;
+        ack.src = p.dst;
+        ack.dst = p.src;
+        ack.sport = p.dport;
+        ack.dport = p.sport;
+        ack.tcp_flags = net::kAck;
+        ack.length = 52;
+        ack.payload_note = "ACK";
+        w.engine.send(from, std::move(ack), t + w.engine.costs().socket);
+      }
+      return;
+    }
+    state = State::Connected;  // a UDP answer
+  });
+
+  w.simulator.set_event_budget(kEventBudget);
+  w.engine.send(from, first, sim::Time::zero());
+  auto status = w.simulator.run();
+
+  trace::Trace& tr = result.trace;
+  tr.legs = w.recorder.take_legs();
+  tr.events = static_cast<std::uint32_t>(w.simulator.executed());
+  if (state == State::Connected && (established || target.protocol != net::Protocol::Tcp)) {
+    tr.disposition = Disposition::Connected;
+    tr.reason = result.answered_by.empty() ? "answered" : "answered by " + result.answered_by;
+    if (!result.answered_container.empty()) tr.reason += " (container " + result.answered_container + ")";
+  } else if (state == State::Refused) {
+    tr.disposition = Disposition::Refused;
+    tr.reason = reason;
+  } else if (state == State::Unreachable) {
+    tr.disposition = Disposition::Unreachable;
+    tr.reason = reason;
+  } else {
+    tr.disposition = Disposition::Timeout;
+    tr.reason = "no answer";
+    // The first drop explains a silent timeout.
+    for (const auto& leg : tr.legs) {
+      for (const auto& hop : leg.hops) {
+        if (hop.action == trace::HopAction::Drop) {
+          if (hop.drop_reason == trace::DropReason::NoRoute && leg.hops.size() <= 2) {
+            tr.disposition = Disposition::Unreachable;
+          }
+          tr.reason = std::string(trace::drop_reason_name(hop.drop_reason)) + " at " + hop.netns +
+                      (hop.iface.empty() ? "" : " " + hop.iface) + ": " + hop.detail;
+          goto done;
+        }
+      }
+    }
+  done:;
+  }
+  if (status == sim::Simulator::RunStatus::EventBudget) {
+    tr.disposition = Disposition::Timeout;
+    tr.reason = "simulation stopped after " + std::to_string(kEventBudget) + " events (a forwarding loop?)";
+  }
+  return result;
+}
+
+}  // namespace packetwalk::model::query

@@ -1,0 +1,106 @@
+#include "socket_layer.h"
+
+namespace packetwalk::model::query {
+
+using trace::DropReason;
+using trace::HopAction;
+
+void SocketLayer::open_client(datapath::NetnsId ns, const net::FiveTuple& outgoing, ClientHandler handler) {
+  clients_[{ns, outgoing}] = std::move(handler);
+}
+
+void SocketLayer::reset() {
+  clients_.clear();
+  half_open_.clear();
+}
+
+void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note,
+                         sim::Time t) {
+  net::Packet reply;
+  reply.id = engine_.new_packet_id();
+  reply.src = to.dst;
+  reply.dst = to.src;
+  reply.sport = to.dport;
+  reply.dport = to.sport;
+  reply.protocol = to.protocol;
+  reply.tcp_flags = flags;
+  reply.length = to.protocol == net::Protocol::Tcp ? 60 : 60;
+  reply.payload_note = std::move(note);
+  engine_.send(ns, std::move(reply), t + engine_.costs().socket);
+}
+
+void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
+  const net::Packet& p = d.packet;
+  const auto& ns = engine_.topology().netns(d.netns);
+
+  // ICMP errors go to the socket that sent the quoted packet.
+  if (p.protocol == net::Protocol::Icmp) {
+    if (p.icmp_quoted) {
+      auto it = clients_.find({d.netns, *p.icmp_quoted});
+      if (it != clients_.end()) {
+        engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "error reported to the client socket");
+        it->second(p, d.time);
+        return;
+      }
+    }
+    engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoSocket, "no socket for this ICMP message");
+    return;
+  }
+
+  // Replies to our client.
+  if (auto it = clients_.find({d.netns, p.tuple().reversed()}); it != clients_.end()) {
+    engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "delivered to the client socket");
+    it->second(p, d.time);
+    return;
+  }
+
+  auto listener = ns.listeners.find({p.protocol, p.dport});
+  if (p.protocol == net::Protocol::Tcp) {
+    const bool syn = p.tcp_flags & net::kSyn;
+    const bool ack = p.tcp_flags & net::kAck;
+    if (syn && !ack) {
+      if (listener == ns.listeners.end()) {
+        engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoListener,
+                          "nothing listens on TCP port " + std::to_string(p.dport) + ": connection refused");
+        answer(d.netns, p, net::kRst | net::kAck, "RST", d.time);
+        return;
+      }
+      engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time,
+                   "accepted by " + listener->second.container + " listening on TCP " + std::to_string(p.dport));
+      half_open_[{d.netns, p.tuple()}] = listener->second.container;
+      if (on_accept) on_accept(d.netns, listener->second.container, p);
+      answer(d.netns, p, net::kSyn | net::kAck, "SYN-ACK", d.time);
+      return;
+    }
+    if (auto it = half_open_.find({d.netns, p.tuple()}); it != half_open_.end() && ack && !(p.tcp_flags & net::kRst)) {
+      engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "handshake complete: connection established");
+      std::string container = it->second;
+      half_open_.erase(it);
+      if (on_established) on_established(d.netns, container, p);
+      return;
+    }
+    if (p.tcp_flags & net::kRst) {
+      engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoSocket, "RST for no connection: ignored");
+      return;
+    }
+    engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoSocket, "segment for no connection: answered with RST");
+    answer(d.netns, p, net::kRst, "RST", d.time);
+    return;
+  }
+
+  // UDP and SCTP datagrams.
+  if (listener == ns.listeners.end()) {
+    engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoListener,
+                      "nothing listens on " + std::string(net::kube_name(p.protocol)) + " port " + std::to_string(p.dport));
+    engine_.send_icmp_error(d.netns, p, net::IcmpKind::PortUnreachable, d.time);
+    return;
+  }
+  engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time,
+               "received by " + listener->second.container + " on " + std::string(net::kube_name(p.protocol)) + " " +
+                   std::to_string(p.dport));
+  if (on_accept) on_accept(d.netns, listener->second.container, p);
+  if (on_established) on_established(d.netns, listener->second.container, p);
+  answer(d.netns, p, 0, "reply", d.time);
+}
+
+}  // namespace packetwalk::model::query

@@ -1,0 +1,36 @@
+#pragma once
+// Private to query/: what the applications in each namespace do with packets the stack hands
+// them. Listeners come from containerPort declarations; the one client is the probe.
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "packetwalk/model/datapath/engine.h"
+
+namespace packetwalk::model::query {
+
+class SocketLayer {
+public:
+  using ClientHandler = std::function<void(const net::Packet&, sim::Time)>;
+  using ServerEvent = std::function<void(datapath::NetnsId, const std::string& container, const net::Packet&)>;
+
+  explicit SocketLayer(datapath::PacketEngine& engine) : engine_(engine) {}
+
+  // `outgoing` is the tuple of packets the client sends; replies are matched against it.
+  void open_client(datapath::NetnsId ns, const net::FiveTuple& outgoing, ClientHandler handler);
+  void reset();
+  void on_delivery(const datapath::LocalDelivery& d);
+
+  ServerEvent on_accept;       // a listener received a connection request (SYN / datagram)
+  ServerEvent on_established;  // the final ACK of a handshake reached the server
+
+private:
+  void answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note, sim::Time t);
+
+  datapath::PacketEngine& engine_;
+  std::map<std::pair<datapath::NetnsId, net::FiveTuple>, ClientHandler> clients_;
+  std::map<std::pair<datapath::NetnsId, net::FiveTuple>, std::string> half_open_;  // SYN seen -> container
+};
+
+}  // namespace packetwalk::model::query

@@ -1,0 +1,17 @@
+#pragma once
+// One function per subcommand; each parses its own arguments (argv[0] is the subcommand name)
+// and returns the process exit code. Output goes to `out`, diagnostics and errors to `err`.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace packetwalk::ui::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_trace(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_run(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_version(const Args& args, std::ostream& out, std::ostream& err);
+
+}  // namespace packetwalk::ui::cli

@@ -1,0 +1,97 @@
+// The human trace: one line per hop, aligned columns, NAT shown as before -> after, matched rules
+// beneath their netfilter hop.
+#include <iomanip>
+#include <sstream>
+
+#include "trace_render.h"
+
+namespace packetwalk::ui::render {
+
+using model::trace::HopAction;
+
+namespace {
+
+std::string addresses(const model::net::Packet& p) {
+  using model::net::Protocol;
+  if (p.protocol == Protocol::Icmp) {
+    std::string s = p.src.to_string() + " > " + p.dst.to_string() + " ICMP " + std::string(model::net::icmp_kind_name(p.icmp));
+    return s;
+  }
+  std::string s = p.src.to_string() + ":" + std::to_string(p.sport) + " > " + p.dst.to_string() + ":" + std::to_string(p.dport);
+  if (p.protocol == Protocol::Tcp) s += " [" + model::net::tcp_flags_text(p.tcp_flags) + "]";
+  if (!p.inner.empty()) s += " VXLAN vni " + std::to_string(p.vxlan_vni);
+  return s;
+}
+
+std::string where(const model::trace::Hop& h) {
+  std::string w = h.netns;
+  if (!h.iface.empty()) w += " " + h.iface;
+  return w;
+}
+
+std::string what(const model::trace::Hop& h) {
+  switch (h.action) {
+    case HopAction::Send: return "send " + addresses(h.packet);
+    case HopAction::Route: return "route " + h.detail;
+    case HopAction::Netfilter: {
+      std::string s = h.detail + " " + h.hook + ": " + std::to_string(h.rules_evaluated) + " rule" +
+                      (h.rules_evaluated == 1 ? "" : "s") + " tested";
+      return s;
+    }
+    case HopAction::Dnat:
+      return "DNAT " + h.before->dst.to_string() + ":" + std::to_string(h.before->dport) + " -> " + h.packet.dst.to_string() +
+             ":" + std::to_string(h.packet.dport) + (h.detail.rfind("conntrack", 0) == 0 ? "  (" + h.detail + ")" : "");
+    case HopAction::Snat:
+      return "SNAT " + h.before->src.to_string() + ":" + std::to_string(h.before->sport) + " -> " + h.packet.src.to_string() +
+             ":" + std::to_string(h.packet.sport) + (h.detail.rfind("conntrack", 0) == 0 ? "  (" + h.detail + ")" : "");
+    case HopAction::Transmit: return "transmit " + addresses(h.packet);
+    case HopAction::Receive: return "receive " + addresses(h.packet);
+    case HopAction::Bridge: return "bridge " + h.detail;
+    case HopAction::Encapsulate: return "encapsulate " + h.detail + ": " + addresses(h.packet);
+    case HopAction::Decapsulate: return "decapsulate " + h.detail + ": " + addresses(h.packet);
+    case HopAction::Deliver: return "deliver " + h.detail;
+    case HopAction::Respond: return "respond " + h.detail;
+    case HopAction::Drop:
+      return "DROP (" + std::string(model::trace::drop_reason_name(h.drop_reason)) + ") " + h.detail;
+  }
+  return "?";
+}
+
+}  // namespace
+
+void write_text(std::ostream& out, const ProbeReport& r, bool verbose) {
+  const auto& tr = r.result.trace;
+  out << "probe";
+  if (!r.name.empty()) out << " " << r.name;
+  out << ": " << r.from << " -> " << r.to << " " << r.protocol << "\n";
+  std::size_t node_w = 4, where_w = 5;
+  for (const auto& leg : tr.legs) {
+    for (const auto& h : leg.hops) {
+      node_w = std::max(node_w, h.node.size());
+      where_w = std::max(where_w, where(h).size());
+    }
+  }
+  for (const auto& leg : tr.legs) {
+    const auto& first = leg.hops.front().packet;
+    out << "\n  " << leg.name << "  " << addresses(first) << "\n";
+    for (const auto& h : leg.hops) {
+      if (!verbose && h.action == HopAction::Netfilter && h.rules.empty()) continue;
+      out << "  " << std::setw(12) << sim::format_time(h.time) << "  " << std::left << std::setw(static_cast<int>(node_w))
+          << (h.node.empty() ? "-" : h.node) << "  " << std::setw(static_cast<int>(where_w)) << where(h) << std::right << "  "
+          << what(h) << "\n";
+      if (h.action == HopAction::Netfilter) {
+        for (const auto& rule : h.rules) out << "  " << std::string(16 + node_w + where_w, ' ') << "  " << rule.text << "\n";
+      }
+      if ((h.action == HopAction::Dnat || h.action == HopAction::Snat) && h.detail.rfind("-A ", 0) == 0) {
+        out << "  " << std::string(16 + node_w + where_w, ' ') << "  " << h.detail << "\n";
+      }
+    }
+  }
+  out << "\nresult: " << model::trace::disposition_name(tr.disposition) << " (" << tr.reason << ")\n";
+  if (!r.expected.empty()) {
+    out << "expected: " << r.expected << " -> " << (r.passed ? "PASS" : "FAIL") << "\n";
+    for (const auto& f : r.failures) out << "  " << f << "\n";
+  }
+}
+
+}  // namespace packetwalk::ui::render
