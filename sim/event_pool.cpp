@@ -43,24 +43,17 @@ std::uint32_t register_callable_ops(const CallableOps* ops) {
   return index;
 }
 
-EventPool::EventPool() {
-  for (int c = 0; c < 4; ++c) {
-    pools_[c].slot_bytes = static_cast<std::uint32_t>(sizeof(SlotHeader) + kSlotBodyBytes[c]);
-  }
-}
-
-void EventPool::grow(ClassPool& pool) {
+void EventPool::grow(ClassPool& pool, int size_class) {
   if (pool.capacity > kIndexMask - kChunkSlots) {
     throw std::length_error("packetwalk::sim: too many pending events");
   }
-  // Plain operator new[] alignment (>= 16) satisfies the 8-byte body alignment.
-  auto chunk = std::make_unique_for_overwrite<std::byte[]>(std::size_t{kChunkSlots} * pool.slot_bytes);
-  pool.chunks.push_back(std::move(chunk));
+  const unsigned shift = slot_shift(static_cast<unsigned>(size_class));
+  pool.chunks.push_back(Chunk(static_cast<std::byte*>(::operator new(std::size_t{kChunkSlots} << shift, kChunkAlign))));
   const std::uint32_t first = pool.capacity;
   pool.capacity += kChunkSlots;
   // Thread the new slots onto the free list in index order.
   for (std::uint32_t i = kChunkSlots; i-- > 0;) {
-    SlotHeader* header = ::new (slot_at(pool, first + i)) SlotHeader{1, 0};
+    SlotHeader* header = ::new (slot_at(pool, static_cast<unsigned>(size_class), first + i)) SlotHeader{1, 0};
     const std::uint32_t next = (i + 1 < kChunkSlots) ? first + i + 1 : pool.free_head;
     std::memcpy(body(header), &next, sizeof next);
   }
@@ -69,9 +62,9 @@ void EventPool::grow(ClassPool& pool) {
 
 std::size_t EventPool::memory_bytes() const {
   std::size_t total = 0;
-  for (const ClassPool& pool : pools_) {
-    total += std::size_t{pool.capacity} * pool.slot_bytes;
-    total += pool.chunks.capacity() * sizeof(pool.chunks[0]);
+  for (unsigned c = 0; c < 4; ++c) {
+    total += std::size_t{pools_[c].capacity} << slot_shift(c);
+    total += pools_[c].chunks.capacity() * sizeof(Chunk);
   }
   return total;
 }

@@ -130,9 +130,6 @@ public:
     }
   }
 
-  // Whether the heap is big enough for prefetching to pay (it no longer fits in L2).
-  bool is_large() const { return heap_.size() > kPrefetchAbove; }
-
   // The key that becomes the top after pop(), unless something smaller is pushed first.
   // Precondition: size() >= 5, so the root has four children.
   const HeapKey& runner_up() const {

@@ -1,5 +1,7 @@
 #include "packetwalk/model/cluster/cluster.h"
 
+#include "packetwalk/model/kubeproxy/iptables_proxier.h"
+
 namespace packetwalk::model::cluster {
 
 std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Diagnostics& diags) {
@@ -17,6 +19,21 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   net.node_network = scenario.cluster.node_network;
   net.mtu = static_cast<std::uint32_t>(scenario.cluster.mtu);
   c->placement_ = cni::build_flannel_vxlan(c->inventory_, net, c->topology_);
+
+  c->services_ = kube::build_service_state(scenario.cluster, scenario.manifests, c->inventory_, diags);
+  if (diags.has_errors()) return nullptr;
+  if (scenario.cluster.proxy_mode == "iptables") {
+    kubeproxy::ProxyConfig proxy;
+    proxy.cluster_cidr = scenario.cluster.pod_cidr;
+    for (const auto& node : c->inventory_.nodes) {
+      auto& ns = c->topology_.netns(c->placement_.node_netns.at(node.name));
+      kubeproxy::program_iptables(c->services_, node, proxy, ns.netfilter);
+    }
+  } else {
+    diags.error({scenario.path, 0, 0}, "",
+                "proxyMode \"" + scenario.cluster.proxy_mode + "\" is not supported yet (supported: iptables)");
+    return nullptr;
+  }
   return c;
 }
 

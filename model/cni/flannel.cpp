@@ -166,7 +166,7 @@ Placement build_flannel_vxlan(const kube::Inventory& inventory, const NetworkCon
       for (const auto& c : pod.containers) {
         for (const auto& port : c.ports) {
           topology.netns(host.ns).listeners[{port.protocol, static_cast<net::Port>(port.container_port)}] =
-              datapath::Listener{key + "/" + c.name, port.name};
+              datapath::Listener{key + "/" + c.name, port.name, {}};
         }
       }
       continue;
@@ -192,7 +192,7 @@ Placement build_flannel_vxlan(const kube::Inventory& inventory, const NetworkCon
     for (const auto& c : pod.containers) {
       for (const auto& port : c.ports) {
         topology.netns(ns).listeners[{port.protocol, static_cast<net::Port>(port.container_port)}] =
-            datapath::Listener{c.name, port.name};
+            datapath::Listener{c.name, port.name, {}};
       }
     }
   }

@@ -126,6 +126,7 @@ std::optional<net::MacAddress> Topology::resolve_neighbour(IfaceId out, net::Ipv
     case IfaceKind::Veth: {
       // A veth's L2 domain is its peer, or the whole bridge when the peer is a bridge port.
       const Interface& p = ifaces_[o.peer];
+      if (p.proxy_arp) return p.mac;  // e.g. Calico: the host answers for every address
       if (auto m = owner_mac(p, next_hop)) return m;
       if (p.master != kNone) {
         const Interface& bridge = ifaces_[p.master];

@@ -169,9 +169,22 @@ bool owns_any(const List& objects, const ObjectMeta& owner) {
   });
 }
 
+// A simulation of more pods than this is not what anyone meant (and would not fit in memory
+// for replicas: 2147483647); the API server would accept it, so this is packetwalk's limit.
+constexpr int kMaxReplicas = 5000;
+
+int replicas_to_make(const Workload& w, load::Diagnostics& diags) {
+  if (w.replicas <= kMaxReplicas) return w.replicas;
+  std::string field = w.meta.kind == "Job" ? "spec.parallelism" : "spec.replicas";
+  diags.error(w.meta.pos_of(field), w.meta.ref(),
+              field + ": packetwalk simulates at most " + std::to_string(kMaxReplicas) + " pods per workload, got " +
+                  std::to_string(w.replicas));
+  return kMaxReplicas;
+}
+
 void expand_replica_set(PodMaker& maker, const Workload& w, std::string_view kind, const std::string& rs_name,
-                        const Labels& extra) {
-  for (int i = 0; i < w.replicas; ++i) {
+                        const Labels& extra, load::Diagnostics& diags) {
+  for (int i = 0, n = replicas_to_make(w, diags); i < n; ++i) {
     std::string name = maker.generate_name(w.meta.namespace_, rs_name, rs_name + "#" + std::to_string(i));
     maker.add_generated(w, kind, rs_name, std::move(name), extra);
   }
@@ -194,15 +207,15 @@ std::vector<PendingPod> expand_pods(const load::ManifestSet& m, const std::vecto
              p.meta.owner.name.rfind(d.meta.name + "-", 0) == 0 && p.meta.labels.count("pod-template-hash") &&
              p.meta.owner.name == d.meta.name + "-" + p.meta.labels.at("pod-template-hash");
     });
-    if (!dumped) expand_replica_set(maker, d, "ReplicaSet", rs_name, {{"pod-template-hash", hash}});
+    if (!dumped) expand_replica_set(maker, d, "ReplicaSet", rs_name, {{"pod-template-hash", hash}}, diags);
   }
   for (const auto& rs : m.replica_sets) {
-    if (!owns_any(m.pods, rs.meta)) expand_replica_set(maker, rs, "ReplicaSet", rs.meta.name, {});
+    if (!owns_any(m.pods, rs.meta)) expand_replica_set(maker, rs, "ReplicaSet", rs.meta.name, {}, diags);
   }
   for (const auto& s : m.stateful_sets) {
     if (owns_any(m.pods, s.meta)) continue;
     std::string revision = s.meta.name + "-" + template_hash(s.pod_template);
-    for (int i = 0; i < s.replicas; ++i) {
+    for (int i = 0, n = replicas_to_make(s, diags); i < n; ++i) {
       std::string name = s.meta.name + "-" + std::to_string(i);
       Labels extra = {{"controller-revision-hash", revision},
                       {"statefulset.kubernetes.io/pod-name", name},
@@ -228,7 +241,7 @@ std::vector<PendingPod> expand_pods(const load::ManifestSet& m, const std::vecto
   for (const auto& job : m.jobs) {
     if (owns_any(m.pods, job.meta)) continue;
     Labels extra = {{"job-name", job.meta.name}, {"batch.kubernetes.io/job-name", job.meta.name}};
-    expand_replica_set(maker, job, "Job", job.meta.name, extra);
+    expand_replica_set(maker, job, "Job", job.meta.name, extra, diags);
   }
 
   std::sort(pods.begin(), pods.end(), [](const PendingPod& a, const PendingPod& b) {

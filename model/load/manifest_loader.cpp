@@ -114,7 +114,14 @@ void load_object(ParseContext& ctx, const YAML::Node& node, ManifestSet& out) {
   if (!name.empty()) ref += " " + (ns.empty() ? name : ns + "/" + name);
   ctx.begin_object(kind.empty() && name.empty() ? "" : ref);
 
-  if (kind.empty()) return ctx.missing(root.pos, "kind");
+  if (kind.empty()) {
+    if (auto kind_node = map_child(node, "kind"); !kind_node.IsNull()) {
+      Field kind_field{"kind", kind_node, ctx.pos(kind_node), ctx.pos(kind_node)};
+      read_string(ctx, kind_field);  // reports the type
+      if (!kind_node.IsScalar()) return;
+    }
+    return ctx.missing(root.pos, "kind");
+  }
   if (api_version.empty()) return ctx.missing(root.pos, "apiVersion");
 
   auto modelled = std::find_if(kModelledKinds.begin(), kModelledKinds.end(),

@@ -61,19 +61,10 @@ net::Protocol parse_protocol(ParseContext& ctx, const MapReader& m) {
 }
 
 kube::IntOrString parse_int_or_string(ParseContext& ctx, const Field& f) {
-  if (f.node.IsScalar()) {
-    // A plain number is an int; anything quoted (even "8080") is a string, as in the API.
-    bool plain_number = f.node.Tag() == "?" && !f.node.Scalar().empty() &&
-                        f.node.Scalar().find_first_not_of("0123456789-+") == std::string::npos;
-    if (plain_number) {
-      if (auto n = read_int(ctx, f)) return kube::IntOrString::of(*n);
-      return {};
-    }
-    if (auto s = read_string(ctx, f)) return kube::IntOrString::of(*s);
-    return {};
-  }
-  ctx.error(f.pos, f.path, "expected an integer or a string, got " + describe(f.node));
-  return {};
+  auto value = read_int_or_string(ctx, f);
+  if (!value) return {};
+  if (auto* n = std::get_if<int>(&*value)) return kube::IntOrString::of(*n);
+  return kube::IntOrString::of(std::get<std::string>(*value));
 }
 
 void parse_namespace(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out) {

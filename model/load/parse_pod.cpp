@@ -9,9 +9,8 @@ kube::ContainerPort parse_container_port(ParseContext& ctx, const Field& f) {
   kube::ContainerPort port;
   MapReader m(ctx, f, {"containerPort", "hostIP", "hostPort", "name", "protocol"});
   port.name = m.string("name").value_or("");
-  if (auto value = m.integer("containerPort")) port.container_port = *value;
-  else if (!m.has("containerPort") && m.is_map())
-    ctx.missing(f.pos, child_path(f.path, "containerPort"));
+  if (auto value = m.get("containerPort")) port.container_port = read_int(ctx, *value).value_or(0);
+  else if (m.is_map()) ctx.missing(f.pos, child_path(f.path, "containerPort"));
   port.protocol = parse_protocol(ctx, m);
   port.host_port = m.integer("hostPort").value_or(0);
   port.host_ip = m.string("hostIP").value_or("");

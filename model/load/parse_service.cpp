@@ -10,8 +10,8 @@ kube::ServicePort parse_service_port(ParseContext& ctx, const Field& f) {
   MapReader m(ctx, f, {"appProtocol", "name", "nodePort", "port", "protocol", "targetPort"});
   port.name = m.string("name").value_or("");
   port.protocol = parse_protocol(ctx, m);
-  if (auto value = m.integer("port")) port.port = *value;
-  else if (!m.has("port") && m.is_map()) ctx.missing(f.pos, child_path(f.path, "port"));
+  if (auto value = m.get("port")) port.port = read_int(ctx, *value).value_or(0);
+  else if (m.is_map()) ctx.missing(f.pos, child_path(f.path, "port"));
   // The API server defaults targetPort to the port number when it is absent, 0 or "".
   if (auto target = m.get("targetPort")) port.target_port = parse_int_or_string(ctx, *target);
   if (port.target_port == kube::IntOrString{} || port.target_port == kube::IntOrString::of(std::string()))

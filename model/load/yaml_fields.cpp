@@ -178,6 +178,23 @@ std::optional<bool> read_bool(ParseContext& ctx, const Field& f) {
   return bool_value(f.node.Scalar());
 }
 
+std::optional<std::variant<int, std::string>> read_int_or_string(ParseContext& ctx, const Field& f) {
+  if (!f.node.IsDefined() || f.node.IsNull()) return std::nullopt;
+  if (f.node.IsScalar()) {
+    switch (scalar_kind(f.node)) {
+      case ScalarKind::Null: return std::nullopt;
+      case ScalarKind::Int:
+        if (auto n = read_int(ctx, f)) return *n;
+        return std::nullopt;
+      case ScalarKind::String: return f.node.Scalar();
+      case ScalarKind::Float:
+      case ScalarKind::Bool: break;
+    }
+  }
+  type_error(ctx, f, "an integer or a string");
+  return std::nullopt;
+}
+
 std::map<std::string, std::string> read_string_map(ParseContext& ctx, const Field& f) {
   std::map<std::string, std::string> out;
   MapReader map(ctx, f, {"*"});

@@ -154,6 +154,9 @@ std::vector<YamlDocument> parse_yaml_stream(std::string_view text, ParseContext&
       for (auto& root : parsed) {
         if (!root.IsNull()) docs.push_back({root, chunk.first_line});
       }
+    } catch (const YAML::DeepRecursion& e) {
+      ctx.error(ctx.pos(e.mark), "",
+                "malformed YAML: nested more than " + std::to_string(e.depth()) + " levels deep");
     } catch (const YAML::Exception& e) {
       auto at = ctx.pos(e.mark);
       if (at.line == 0) at = ctx.pos(YAML::Mark{});  // position of the document itself

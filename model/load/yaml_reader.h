@@ -7,6 +7,7 @@
 // flavour) resolves them, so `version: 1` is a number and `enabled: yes` a boolean, and a quoted
 // "8080" is a string — exactly the type errors `kubectl apply` would report.
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
@@ -17,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "packetwalk/model/load/diagnostic.h"
@@ -99,6 +101,8 @@ std::string describe(const YAML::Node& node);
 std::optional<std::string> read_string(ParseContext& ctx, const Field& f);
 std::optional<int> read_int(ParseContext& ctx, const Field& f);
 std::optional<bool> read_bool(ParseContext& ctx, const Field& f);
+// A plain integer gives the number; any string (quoted "8080" included, as in the API) the text.
+std::optional<std::variant<int, std::string>> read_int_or_string(ParseContext& ctx, const Field& f);
 std::map<std::string, std::string> read_string_map(ParseContext& ctx, const Field& f);
 std::vector<std::string> read_string_list(ParseContext& ctx, const Field& f);
 // Reads a list, calling `item` for each element (records its position). false if not a list.

@@ -21,8 +21,9 @@ struct ProbeWorld {
   SocketLayer sockets;
   trace::Recorder recorder;
 
-  ProbeWorld(datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs)
-      : engine(t, simulator, random, costs), sockets(engine) {
+  ProbeWorld(datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs,
+             const ApplicationRegistry* apps)
+      : engine(t, simulator, random, costs), sockets(engine, apps) {
     engine.hop_hook.connect([this](const trace::Hop& h) { recorder.record(h); });
     engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
   }
@@ -60,7 +61,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
       mutable_ns.recent = datapath::RecentTable{};
     }
   }
-  ProbeWorld w(m.topology, m.random, m.costs);
+  ProbeWorld w(m.topology, m.random, m.costs, apps_);
 
   ProbeResult result;
   net::Packet first;
@@ -77,7 +78,9 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
     first.tcp_flags = net::kSyn;
     first.payload_note = "SYN";
   } else {
-    first.payload_note = "request";
+    first.payload = target.payload;
+    first.payload_note = target.payload_note.empty() ? "request" : target.payload_note;
+    if (!target.payload.empty()) first.length = static_cast<std::uint16_t>(28 + target.payload.size());
   }
   result.tuple = first.tuple();
 
@@ -109,6 +112,11 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
       return;
     }
     if (p.protocol == net::Protocol::Tcp) {
+      if (!p.payload.empty() || (p.tcp_flags & net::kPsh)) {
+        result.response = p.payload;
+        result.response_note = p.payload_note;
+        return;
+      }
       if (p.tcp_flags & net::kRst) {
         state = State::Refused;
         reason = "connection refused: RST from " + p.src.to_string() + ":" + std::to_string(p.sport);
@@ -127,10 +135,26 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
         ack.length = 52;
         ack.payload_note = "ACK";
         w.engine.send(from, std::move(ack), t + w.engine.costs().socket);
+        if (!target.payload.empty()) {
+          net::Packet data;
+          data.id = w.engine.new_packet_id();
+          data.protocol = net::Protocol::Tcp;
+          data.src = p.dst;
+          data.dst = p.src;
+          data.sport = p.dport;
+          data.dport = p.sport;
+          data.tcp_flags = net::kPsh | net::kAck;
+          data.payload = target.payload;
+          data.length = static_cast<std::uint16_t>(52 + target.payload.size());
+          data.payload_note = target.payload_note.empty() ? "data" : target.payload_note;
+          w.engine.send(from, std::move(data), t + w.engine.costs().socket + sim::Time::ns(1));
+        }
       }
       return;
     }
     state = State::Connected;  // a UDP answer
+    result.response = p.payload;
+    result.response_note = p.payload_note;
   });
 
   w.simulator.set_event_budget(kEventBudget);

@@ -1,5 +1,7 @@
 #include "socket_layer.h"
 
+#include <algorithm>
+
 namespace packetwalk::model::query {
 
 using trace::DropReason;
@@ -12,10 +14,11 @@ void SocketLayer::open_client(datapath::NetnsId ns, const net::FiveTuple& outgoi
 void SocketLayer::reset() {
   clients_.clear();
   half_open_.clear();
+  established_.clear();
 }
 
 void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note,
-                         sim::Time t) {
+                         sim::Time t, std::vector<std::uint8_t> payload) {
   net::Packet reply;
   reply.id = engine_.new_packet_id();
   reply.src = to.dst;
@@ -24,9 +27,36 @@ void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8
   reply.dport = to.sport;
   reply.protocol = to.protocol;
   reply.tcp_flags = flags;
-  reply.length = to.protocol == net::Protocol::Tcp ? 60 : 60;
+  const std::size_t header = to.protocol == net::Protocol::Tcp ? 52 : 28;  // IP + TCP (with timestamps) / IP + UDP
+  reply.length = static_cast<std::uint16_t>(std::min<std::size_t>(header + payload.size(), 65535));
+  if (to.protocol == net::Protocol::Tcp && (flags & net::kSyn)) reply.length = 60;
+  reply.payload = std::move(payload);
   reply.payload_note = std::move(note);
   engine_.send(ns, std::move(reply), t + engine_.costs().socket);
+}
+
+bool SocketLayer::serve(const datapath::LocalDelivery& d, const datapath::Listener& listener, std::uint8_t reply_flags) {
+  const Application* app = apps_ && !listener.app.empty() ? apps_->find(listener.app) : nullptr;
+  if (!app) {
+    answer(d.netns, d.packet, reply_flags, "reply", d.time);
+    return true;
+  }
+  AppRequest req;
+  req.netns = d.netns;
+  req.netns_name = engine_.topology().netns(d.netns).name;
+  req.container = listener.container;
+  req.packet = &d.packet;
+  req.time = d.time;
+  AppResponse resp = (*app)(req);
+  if (!resp.answer) {
+    engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, d.packet, d.time,
+                 listener.app + " in " + listener.container + " does not answer" + (resp.note.empty() ? "" : ": " + resp.note));
+    return false;
+  }
+  net::Packet to = d.packet;
+  answer(d.netns, to, reply_flags, resp.note.empty() ? std::string("reply") : resp.note, d.time + resp.delay - engine_.costs().socket,
+         std::move(resp.payload));
+  return true;
 }
 
 void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
@@ -76,9 +106,17 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
       engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "handshake complete: connection established");
       std::string container = it->second;
       half_open_.erase(it);
+      established_[{d.netns, p.tuple()}] = container;
       if (on_established) on_established(d.netns, container, p);
+      if (p.payload.empty()) return;
+    }
+    if (auto it = established_.find({d.netns, p.tuple()}); it != established_.end() && !p.payload.empty()) {
+      engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time,
+                   "request data (" + std::to_string(p.payload.size()) + " bytes) read by " + it->second);
+      if (listener != ns.listeners.end()) serve(d, listener->second, net::kPsh | net::kAck);
       return;
     }
+    if (established_.count({d.netns, p.tuple()})) return;  // a bare ACK on an open connection
     if (p.tcp_flags & net::kRst) {
       engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoSocket, "RST for no connection: ignored");
       return;
@@ -100,7 +138,7 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
                    std::to_string(p.dport));
   if (on_accept) on_accept(d.netns, listener->second.container, p);
   if (on_established) on_established(d.netns, listener->second.container, p);
-  answer(d.netns, p, 0, "reply", d.time);
+  serve(d, listener->second, 0);
 }
 
 }  // namespace packetwalk::model::query

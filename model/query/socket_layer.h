@@ -7,6 +7,7 @@
 #include <set>
 
 #include "packetwalk/model/datapath/engine.h"
+#include "packetwalk/model/query/application.h"
 
 namespace packetwalk::model::query {
 
@@ -15,7 +16,7 @@ public:
   using ClientHandler = std::function<void(const net::Packet&, sim::Time)>;
   using ServerEvent = std::function<void(datapath::NetnsId, const std::string& container, const net::Packet&)>;
 
-  explicit SocketLayer(datapath::PacketEngine& engine) : engine_(engine) {}
+  SocketLayer(datapath::PacketEngine& engine, const ApplicationRegistry* apps) : engine_(engine), apps_(apps) {}
 
   // `outgoing` is the tuple of packets the client sends; replies are matched against it.
   void open_client(datapath::NetnsId ns, const net::FiveTuple& outgoing, ClientHandler handler);
@@ -26,9 +27,14 @@ public:
   ServerEvent on_established;  // the final ACK of a handshake reached the server
 
 private:
-  void answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note, sim::Time t);
+  void answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note, sim::Time t,
+              std::vector<std::uint8_t> payload = {});
+  // Runs the listener's application on a request; returns false when it stays silent.
+  bool serve(const datapath::LocalDelivery& d, const datapath::Listener& listener, std::uint8_t reply_flags);
 
   datapath::PacketEngine& engine_;
+  const ApplicationRegistry* apps_;
+  std::map<std::pair<datapath::NetnsId, net::FiveTuple>, std::string> established_;  // -> container
   std::map<std::pair<datapath::NetnsId, net::FiveTuple>, ClientHandler> clients_;
   std::map<std::pair<datapath::NetnsId, net::FiveTuple>, std::string> half_open_;  // SYN seen -> container
 };

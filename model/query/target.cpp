@@ -75,6 +75,14 @@ std::optional<Destination> resolve_destination(const cluster::Cluster& c, std::s
   if (const auto* p = c.inventory().find_pod(ns, name)) {
     return Destination{p->ip, *port, ns + "/" + name + ":" + std::to_string(*port)};
   }
+  if (const auto* svc = c.services().find(ns, name)) {
+    if (!svc->cluster_ip) {
+      error = "Service " + ns + "/" + name + " has no cluster IP (" +
+              (svc->headless ? std::string("headless: resolve it by DNS name") : std::string("ExternalName")) + ")";
+      return std::nullopt;
+    }
+    return Destination{*svc->cluster_ip, *port, "svc/" + ns + "/" + name + ":" + std::to_string(*port)};
+  }
   error = "no pod or Service \"" + name + "\" in namespace \"" + ns + "\"";
   return std::nullopt;
 }

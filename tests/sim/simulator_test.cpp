@@ -282,10 +282,17 @@ void check_callable_lifetimes() {
 }
 
 TEST(SimulatorTest, CallablesOfEverySizeClassAreDestroyed) {
+  static_assert(detail::size_class_for<Counted<8>>() == 0);
+  static_assert(detail::size_class_for<Counted<24>>() == 1);
+  static_assert(detail::size_class_for<Counted<56>>() == 2);
+  static_assert(detail::size_class_for<Counted<120>>() == 3);
   check_callable_lifetimes<1>();
+  check_callable_lifetimes<8>();
   check_callable_lifetimes<16>();
+  check_callable_lifetimes<24>();
   check_callable_lifetimes<40>();
-  check_callable_lifetimes<48>();
+  check_callable_lifetimes<56>();
+  check_callable_lifetimes<120>();
 }
 
 TEST(SimulatorTest, LargeCapturesFallBackToTheHeapWithoutLeaks) {

@@ -11,6 +11,7 @@
 #include "packetwalk/model/cni/flannel.h"
 #include "packetwalk/model/datapath/topology.h"
 #include "packetwalk/model/kube/inventory.h"
+#include "packetwalk/model/kube/services.h"
 #include "packetwalk/model/load/diagnostic.h"
 #include "packetwalk/model/load/scenario.h"
 
@@ -25,6 +26,7 @@ public:
   const load::Scenario& scenario() const { return scenario_; }
   const load::ClusterSpec& spec() const { return scenario_.cluster; }
   const kube::Inventory& inventory() const { return inventory_; }
+  const kube::ServiceState& services() const { return services_; }
   datapath::Topology& topology() { return topology_; }
   const datapath::Topology& topology() const { return topology_; }
   const cni::Placement& placement() const { return placement_; }
@@ -37,6 +39,7 @@ private:
 
   load::Scenario scenario_;
   kube::Inventory inventory_;
+  kube::ServiceState services_;
   datapath::Topology topology_;
   cni::Placement placement_;
 };

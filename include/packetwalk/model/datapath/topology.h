@@ -38,6 +38,7 @@ struct Interface {
   IfaceId peer = kNone;          // veth: the other end
   IfaceId master = kNone;        // bridge port: its bridge
   bool hairpin = false;          // bridge port hairpin_mode
+  bool proxy_arp = false;        // answers ARP for any address (Calico's host-side veths)
   std::uint32_t segment = kNone; // Ethernet: the L2 segment (underlay) it is plugged into
   sim::Time link_latency;        // one-way delay to the far end
   // VXLAN device settings (Flannel: VNI 1, dstport 8472, no learning, static FDB).
@@ -73,6 +74,7 @@ private:
 struct Listener {
   std::string container;
   std::string port_name;
+  std::string app;  // which application answers (query/application.h); "" = a plain echo server
 };
 
 struct Sysctls {

@@ -52,6 +52,7 @@ struct Packet {
   std::uint32_t mark = 0;     // skb->mark; cleared when the packet crosses into another netns
   std::uint32_t vxlan_vni = 0;     // set on a VXLAN carrier (UDP to port 8472 for Flannel)
   std::vector<Packet> inner;       // the encapsulated packet (at most one), when this is a carrier
+  std::vector<std::uint8_t> payload;  // application bytes (a DNS message, an HTTP request), if modelled
   std::string payload_note;        // what the application put in it (e.g. "DNS query A api-server..."), for humans
 
   FiveTuple tuple() const { return {protocol, src, dst, sport, dport}; }

@@ -8,6 +8,7 @@
 
 #include "packetwalk/model/datapath/engine.h"
 #include "packetwalk/model/datapath/topology.h"
+#include "packetwalk/model/query/application.h"
 #include "packetwalk/model/trace/trace.h"
 
 namespace packetwalk::model::query {
@@ -19,6 +20,10 @@ struct ProbeTarget {
   net::Protocol protocol = net::Protocol::Tcp;
   std::uint16_t size = 60;  // IP total length of the first packet (SYN or datagram)
   bool dont_fragment = true;
+  // Application data: for UDP the datagram's payload; for TCP a data segment sent right after the
+  // handshake. Empty: a bare connection attempt.
+  std::vector<std::uint8_t> payload;
+  std::string payload_note;  // how the trace names the request ("DNS query A api-server.default.svc...")
 };
 
 struct ProbeResult {
@@ -26,6 +31,8 @@ struct ProbeResult {
   net::FiveTuple tuple;        // the connection as the client opened it
   std::string answered_by;     // netns name of the socket that accepted it ("default/api-0"), if any
   std::string answered_container;
+  std::vector<std::uint8_t> response;  // the server's reply payload, when it sent one
+  std::string response_note;
 };
 
 // Owns the simulator, random streams and engine for a sequence of probes over one topology.
@@ -34,6 +41,8 @@ struct ProbeResult {
 class ProbeRunner {
 public:
   ProbeRunner(datapath::Topology& topology, std::uint64_t seed, datapath::EngineCosts costs = {});
+  // Applications that answer on listeners with an `app` (must outlive the runner).
+  void set_applications(const ApplicationRegistry* apps) { apps_ = apps; }
   ~ProbeRunner();
   ProbeResult run(const ProbeTarget& target);
   // Keeps conntrack (and `recent` lists) between runs: for session affinity and reuse scenarios.
@@ -43,6 +52,7 @@ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   bool keep_state_ = false;
+  const ApplicationRegistry* apps_ = nullptr;
 };
 
 }  // namespace packetwalk::model::query
