@@ -75,7 +75,9 @@ inline std::size_t min_of_four(const HeapKey* c, HeapKey& out) {
   return select(pick_b, 2 + static_cast<std::size_t>(pick3), static_cast<std::size_t>(pick1));
 }
 
-inline void prefetch(const void* p) {
+// Must be always_inline: GCC otherwise deduces that a function whose only statement is a
+// prefetch is "const" and deletes the calls (found by reading the generated code).
+PACKETWALK_SIM_ALWAYS_INLINE void prefetch(const void* p) {
 #if defined(__GNUC__)
   __builtin_prefetch(p);
 #else

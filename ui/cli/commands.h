@@ -12,6 +12,7 @@ using Args = std::vector<std::string>;
 
 int cmd_trace(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_run(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_rules(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_version(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace packetwalk::ui::cli

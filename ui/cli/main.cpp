@@ -14,6 +14,7 @@ using Command = int (*)(const Args&, std::ostream&, std::ostream&);
 const std::map<std::string, std::pair<Command, const char*>>& commands() {
   using namespace packetwalk::ui::cli;
   static const std::map<std::string, std::pair<Command, const char*>> table = {
+      {"rules", {cmd_rules, "print a node's iptables rules as iptables-save would"}},
       {"run", {cmd_run, "run a scenario's probes and check their expectations"}},
       {"trace", {cmd_trace, "trace one connection hop by hop through the cluster"}},
       {"version", {cmd_version, "print the version"}},

@@ -4,6 +4,7 @@
 // exist, which filter verdicts apply) that syncProxyRules computes before writing anything.
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -70,7 +71,11 @@ struct SyncContext {
   std::uint32_t mark = 0;            // 1 << masquerade_bit
   bool large_cluster = false;        // per-endpoint comments omitted
   bool localhost_nodeports = true;   // effective (nodePortAddresses may turn it off)
+  std::set<std::string> active_nat_chains = {};  // per-service chains declared by this sync
 };
+
+// KUBE-SVC-, KUBE-SVL-, KUBE-EXT-, KUBE-FW-, KUBE-SEP-: the chains kube-proxy deletes when unused.
+bool is_service_chain(const std::string& name);
 
 // What syncProxyRules decides for one service port before writing rules.
 struct PortPlan {

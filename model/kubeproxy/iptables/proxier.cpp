@@ -106,6 +106,12 @@ RuleBuilder& RuleBuilder::dport(int port) {
   return *this;
 }
 
+bool is_service_chain(const std::string& name) {
+  for (const char* prefix : {"KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"})
+    if (name.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
 datapath::Chain& declare_chain(datapath::Table& table, const std::string& name) {
   datapath::Chain& c = table.chain(name);
   c.rules.clear();
@@ -200,6 +206,12 @@ void program_iptables(const kube::ServiceState& services, const ProxyNode& node,
     detail::write_service_nat(ctx, plan);
   }
   detail::write_nodeports_tail(ctx);
+
+  // A resync drops the service chains nothing uses any more (kube-proxy: ":CHAIN" + "-X CHAIN").
+  for (auto it = nf.nat.chains.begin(); it != nf.nat.chains.end();) {
+    if (detail::is_service_chain(it->first) && !ctx.active_nat_chains.count(it->first)) it = nf.nat.chains.erase(it);
+    else ++it;
+  }
 }
 
 void program_iptables(const kube::ServiceState& services, const kube::NodeInfo& node, const ProxyConfig& config,

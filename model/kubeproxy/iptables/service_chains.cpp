@@ -78,11 +78,15 @@ void write_service_nat(SyncContext& ctx, const PortPlan& plan) {
 
   // iptables-restore flushes every chain named in a ":CHAIN" line before it runs any rule, so
   // declare this port's own chains up front; everything below only appends.
-  if (plan.uses_cluster_chain) declare_chain(nat, plan.cluster_chain);
-  if (plan.uses_local_chain) declare_chain(nat, plan.local_chain);
-  if (plan.uses_external_chain) declare_chain(nat, plan.external_chain);
-  if (plan.uses_firewall_chain) declare_chain(nat, plan.firewall_chain);
-  for (const auto* e : plan.endpoints.reachable) declare_chain(nat, sep_name(plan, *e));
+  auto declare = [&](const std::string& name) {
+    declare_chain(nat, name);
+    ctx.active_nat_chains.insert(name);
+  };
+  if (plan.uses_cluster_chain) declare(plan.cluster_chain);
+  if (plan.uses_local_chain) declare(plan.local_chain);
+  if (plan.uses_external_chain) declare(plan.external_chain);
+  if (plan.uses_firewall_chain) declare(plan.firewall_chain);
+  for (const auto* e : plan.endpoints.reachable) declare(sep_name(plan, *e));
 
   // Capture the ClusterIP.
   if (plan.has_internal_endpoints)

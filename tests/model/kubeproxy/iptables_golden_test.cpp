@@ -45,5 +45,21 @@ TEST(IptablesGolden, SecondSyncIsIdentical) {
   EXPECT_EQ(datapath::save_netfilter(nf), first);
 }
 
+TEST(IptablesGolden, ResyncDropsChainsOfRemovedServices) {
+  datapath::Netfilter nf;
+  auto services = kptest::golden_services();
+  const ProxyNode node{"node-1", kptest::ip("192.168.0.11")};
+  program_iptables(services, node, golden_config(), nf);
+  ASSERT_NE(nf.nat.find("KUBE-SVC-CDGGSHYLG3RE2FKL"), nullptr);
+  services.services.pop_back();  // default/web goes away
+  program_iptables(services, node, golden_config(), nf);
+  for (const auto& [name, chain] : nf.nat.chains) {
+    EXPECT_EQ(name.find("CDGGSHYLG3RE2FKL"), std::string::npos) << name;
+    for (const auto& r : chain.rules) EXPECT_EQ(datapath::rule_to_string(name, r).find("default/web"), std::string::npos);
+  }
+  EXPECT_EQ(nf.nat.find("KUBE-SEP-AFGSLHOD2HFNCBX4"), nullptr);
+  EXPECT_NE(nf.nat.find("KUBE-SVC-BL4VTDSJDQ5TV32O"), nullptr);
+}
+
 }  // namespace
 }  // namespace packetwalk::model::kubeproxy

@@ -64,7 +64,7 @@ bool on_path(const char* tool) {
 // A network namespace that exists for the lifetime of this object, and is always deleted.
 class ScratchNetns {
 public:
-  ScratchNetns() : name_("pw-test-" + std::to_string(getpid())) {
+  explicit ScratchNetns(const std::string& tag) : name_("pw-test-" + std::to_string(getpid()) + "-" + tag) {
     CommandResult r = run("ip netns add " + name_);
     ok_ = r.status == 0;
     error_ = r.output;
@@ -198,41 +198,77 @@ std::vector<RulesetCase> setups() {
 
 bool uses_nfacct(const RulesetCase& s) { return s.config.nfacct; }
 
+// A temporary file holding `text`, removed on scope exit.
+class TempFile {
+public:
+  explicit TempFile(const std::string& text) : path_(temp_path("rules")) { std::ofstream(path_) << text; }
+  ~TempFile() { std::remove(path_.c_str()); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+// Restores `text` for real with `tool`-restore and compares `tool`-save's output chain by chain.
+void expect_saved_back(const ScratchNetns& netns, const std::string& tool, const RulesetCase& setup,
+                       const std::string& text, const TempFile& file) {
+  CommandResult restore = netns.exec(tool + "-restore", file.path());
+  ASSERT_EQ(restore.status, 0) << tool << "-restore failed for setup " << setup.name << ":\n" << restore.output;
+  CommandResult saved = netns.exec(tool + "-save");
+  ASSERT_EQ(saved.status, 0) << saved.output;
+  const ParsedSave want = parse_save(text);
+  const ParsedSave got = parse_save(saved.output);
+  for (const auto& [table, chains] : want.rules) {
+    ASSERT_TRUE(got.rules.count(table)) << tool << "-save has no table " << table << ":\n" << saved.output;
+    EXPECT_EQ(got.policies.at(table), want.policies.at(table)) << "chains of table " << table;
+    for (const auto& [chain, rules] : chains) {
+      auto it = got.rules.at(table).find(chain);
+      ASSERT_NE(it, got.rules.at(table).end()) << table << " " << chain << " missing after restore";
+      EXPECT_EQ(it->second, rules) << tool << ": rules of " << table << " " << chain << " in setup " << setup.name;
+    }
+  }
+}
+
+std::string rules_of(const RulesetCase& setup) {
+  datapath::Netfilter nf;
+  program_iptables(setup.services, setup.node, setup.config, nf);
+  return datapath::iptables_restore_input(nf);
+}
+
 class IptablesRestore : public ::testing::TestWithParam<std::size_t> {};
 
+// The default `iptables` (the nf_tables backend on Debian 12 and current distributions).
 TEST_P(IptablesRestore, AcceptedAndSavedBackUnchanged) {
   if (std::string why = unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
-  ScratchNetns netns;
+  ScratchNetns netns("nft");
   if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace (`ip netns add` failed): " << netns.error();
 
   const RulesetCase setup = setups()[GetParam()];
-  datapath::Netfilter nf;
-  program_iptables(setup.services, setup.node, setup.config, nf);
-  const std::string text = datapath::iptables_restore_input(nf);
-  const std::string file = temp_path("rules");
-  std::ofstream(file) << text;
+  const std::string text = rules_of(setup);
+  TempFile file(text);
+  CommandResult test = netns.exec("iptables-restore --test", file.path());
+  ASSERT_EQ(test.status, 0) << "iptables-restore --test rejected setup " << setup.name << ":\n" << test.output;
+  if (!uses_nfacct(setup)) expect_saved_back(netns, "iptables", setup, text, file);
+}
 
-  CommandResult test = netns.exec("iptables-restore --test", file);
-  EXPECT_EQ(test.status, 0) << "iptables-restore --test rejected setup " << setup.name << ":\n" << test.output;
+// The legacy (x_tables) backend, still the default on older nodes, when this kernel has it.
+TEST_P(IptablesRestore, LegacyBackendSavesTheSame) {
+  if (std::string why = unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (!on_path("iptables-legacy-restore") || !on_path("iptables-legacy-save"))
+    GTEST_SKIP() << "iptables-legacy-restore/iptables-legacy-save are not installed";
+  ScratchNetns netns("legacy");
+  if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace (`ip netns add` failed): " << netns.error();
+  if (CommandResult probe = netns.exec("iptables-legacy-save"); probe.status != 0)
+    GTEST_SKIP() << "the kernel has no x_tables support for iptables-legacy: " << probe.output;
 
-  if (!uses_nfacct(setup) && test.status == 0) {
-    CommandResult restore = netns.exec("iptables-restore", file);
-    ASSERT_EQ(restore.status, 0) << "iptables-restore failed for setup " << setup.name << ":\n" << restore.output;
-    CommandResult saved = netns.exec("iptables-save");
-    ASSERT_EQ(saved.status, 0) << saved.output;
-    const ParsedSave want = parse_save(text);
-    const ParsedSave got = parse_save(saved.output);
-    for (const auto& [table, chains] : want.rules) {
-      ASSERT_TRUE(got.rules.count(table)) << "iptables-save has no table " << table << ":\n" << saved.output;
-      EXPECT_EQ(got.policies.at(table), want.policies.at(table)) << "chains of table " << table;
-      for (const auto& [chain, rules] : chains) {
-        auto it = got.rules.at(table).find(chain);
-        ASSERT_NE(it, got.rules.at(table).end()) << table << " " << chain << " missing after restore";
-        EXPECT_EQ(it->second, rules) << "rules of " << table << " " << chain << " in setup " << setup.name;
-      }
-    }
-  }
-  std::remove(file.c_str());
+  const RulesetCase setup = setups()[GetParam()];
+  const std::string text = rules_of(setup);
+  TempFile file(text);
+  CommandResult test = netns.exec("iptables-legacy-restore --test", file.path());
+  ASSERT_EQ(test.status, 0) << "iptables-legacy-restore --test rejected setup " << setup.name << ":\n" << test.output;
+  if (!uses_nfacct(setup)) expect_saved_back(netns, "iptables-legacy", setup, text, file);
 }
 
 INSTANTIATE_TEST_SUITE_P(Setups, IptablesRestore, ::testing::Range<std::size_t>(0, 5),

@@ -7,6 +7,8 @@
 // Steps (each in its own file):
 //   nodes      inventory.cpp   Node objects of the manifests, else the scenario's nodes
 //   workloads  workloads.cpp   Deployment -> ReplicaSet -> pods, StatefulSet, DaemonSet, Job
+//                              (pod-template-hash has Kubernetes' shape and alphabet but is our own
+//                              hash of the template, not byte-identical to a real cluster's)
 //   scheduler  scheduler.cpp   nodeName, nodeSelector, fewest pods first
 //   IPAM       ipam.cpp        status.podIP, else the next free address of the node's pod CIDR
 
