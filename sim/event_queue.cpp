@@ -20,7 +20,7 @@ void EventQueue::heapify() {
         break;
       }
       std::size_t best = first;
-      for (std::size_t c = first + 1; c < n && c < first + 4; ++c) {
+      for (std::size_t c = first + 1; c < n && c < first + kArity; ++c) {
         best = key_less(h[c], h[best]) ? c : best;
       }
       if (!key_less(h[best], key)) {

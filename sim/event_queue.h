@@ -105,6 +105,7 @@ struct CacheLineAllocator {
 class EventQueue {
 public:
   static constexpr std::uint64_t kSeqLimit = std::uint64_t{1} << 32;
+  static constexpr std::size_t kArity = 4;
 
   EventQueue() {
     // A power-of-two start keeps later doublings at powers of two: e.g. 1,000 events fit in
@@ -133,7 +134,8 @@ public:
   }
 
   // The key that becomes the top after pop(), unless something smaller is pushed first.
-  // Precondition: size() >= 5, so the root has four children.
+  // Precondition: has_runner_up(), i.e. the root has all its children.
+  bool has_runner_up() const { return size() > kArity; }
   const HeapKey& runner_up() const {
     HeapKey smallest;
     return heap_[first_child(kRoot) + min_of_four(heap_.data() + first_child(kRoot), smallest)];

@@ -173,7 +173,7 @@ bool Simulator::run_one(Time limit) {
       }
     } finish{this, header, key.slot(), ops};
 
-    if (queue_->size() >= 5) {
+    if (queue_->has_runner_up()) {
       // The next event's slot is likely out of L1 (and out of cache in big queues): fetch it
       // while this one runs. Unless this event schedules an earlier one, it is the runner-up.
       detail::prefetch(pool_->header(queue_->runner_up().slot()));

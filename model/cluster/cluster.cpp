@@ -1,5 +1,6 @@
 #include "packetwalk/model/cluster/cluster.h"
 
+#include "external_network.h"
 #include "packetwalk/model/kubeproxy/iptables_proxier.h"
 
 namespace packetwalk::model::cluster {
@@ -22,6 +23,8 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
 
   c->services_ = kube::build_service_state(scenario.cluster, scenario.manifests, c->inventory_, diags);
   if (diags.has_errors()) return nullptr;
+  allocate_load_balancer_ips(scenario.cluster, c->services_);
+  build_external_network(scenario.cluster, c->inventory_, c->services_, c->placement_, c->topology_);
   if (scenario.cluster.proxy_mode == "iptables") {
     kubeproxy::ProxyConfig proxy;
     proxy.cluster_cidr = scenario.cluster.pod_cidr;

@@ -76,12 +76,11 @@ ClusterSpec default_cluster_spec() {
     spec.nodes[i].ip = *addressing[i].ip;
     spec.nodes[i].pod_cidr = *addressing[i].pod_cidr;
   }
+  spec.external_hosts.push_back(ExternalHost{"client", spec.external_network.nth(10), {}, {}});
   return spec;
 }
 
 namespace detail {
-
-namespace {
 
 std::optional<net::Cidr> read_cidr(ParseContext& ctx, const Field& f, std::string_view example) {
   auto text = read_string(ctx, f);
@@ -97,6 +96,8 @@ std::optional<net::Cidr> read_cidr(ParseContext& ctx, const Field& f, std::strin
   }
   return cidr;
 }
+
+namespace {
 
 ClusterNode read_node_entry(ParseContext& ctx, const Field& f, NodeAddressing& addressing, std::size_t index) {
   ClusterNode node;
@@ -180,7 +181,11 @@ void read_nodes(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
 void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
   spec.pos = f.pos;
   MapReader m(ctx, f, {"nodes", "nodeNetwork", "podCIDR", "serviceCIDR", "clusterDomain", "cni", "proxyMode", "seed",
-                       "mtu"});
+                       "mtu", "external", "loadBalancerPool"});
+  if (auto v = m.get("external")) parse_external(ctx, *v, spec);
+  if (auto v = m.get("loadBalancerPool")) {
+    spec.load_balancer_pool = read_cidr(ctx, *v, "198.51.100.0/24").value_or(spec.load_balancer_pool);
+  }
   auto read_range = [&](std::string_view key, bool& set, net::Cidr& value, std::string_view example) {
     if (auto v = m.get(key)) {
       set = true;

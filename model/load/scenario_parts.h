@@ -8,5 +8,8 @@ namespace packetwalk::model::load::detail {
 
 // Reads the `cluster` section into `spec` (which starts as default_cluster_spec()).
 void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec);
+// Reads `cluster.external: {network: CIDR, hosts: [{name, ip, listen: ["80/TCP"]}]}`.
+void parse_external(ParseContext& ctx, const Field& f, ClusterSpec& spec);
+std::optional<net::Cidr> read_cidr(ParseContext& ctx, const Field& f, std::string_view example);
 
 }  // namespace packetwalk::model::load::detail

@@ -29,6 +29,13 @@ std::optional<Source> resolve_source(const cluster::Cluster& c, std::string_view
     error = "no node named \"" + std::string(name) + "\"";
     return std::nullopt;
   }
+  if (text.rfind("external/", 0) == 0) {
+    auto name = std::string(text.substr(9));
+    auto it = c.placement().external_netns.find(name);
+    if (it != c.placement().external_netns.end()) return Source{it->second, "external/" + name};
+    error = "no external host named \"" + name + "\" (declare it under cluster.external.hosts)";
+    return std::nullopt;
+  }
   auto [ns, name] = split_ns(text, default_ns);
   if (auto id = c.pod_netns(ns, name)) return Source{*id, ns + "/" + name};
   error = "no pod \"" + name + "\" in namespace \"" + ns + "\"";

@@ -24,6 +24,7 @@ struct NetworkConfig {
 struct Placement {
   std::map<std::string, datapath::NetnsId> node_netns;  // node name -> its root namespace
   std::map<std::string, datapath::NetnsId> pod_netns;   // "ns/pod" -> its namespace (the node's for hostNetwork)
+  std::map<std::string, datapath::NetnsId> external_netns;  // "router", external host names
   std::uint32_t underlay = datapath::kNone;             // the node network segment
 };
 

@@ -34,6 +34,15 @@ struct ClusterNode {
   SourcePos pos;                              // of the list entry; unknown for generated nodes
 };
 
+// A host outside the cluster (a client, a database, an upstream server) on the external network,
+// reached from the nodes through the router.
+struct ExternalHost {
+  std::string name;
+  net::Ipv4Address ip;
+  std::vector<std::pair<net::Protocol, net::Port>> listen;  // ports it serves
+  SourcePos pos;
+};
+
 struct ClusterSpec {
   std::vector<ClusterNode> nodes;                                         // node-1 ... node-3
   net::Cidr node_network{net::Ipv4Address::from_octets(192, 168, 0, 0), 24};
@@ -44,6 +53,12 @@ struct ClusterSpec {
   std::string proxy_mode = "iptables";  // iptables | nftables | ipvs
   std::uint32_t seed = 1;
   int mtu = 1500;
+  // Outside the cluster: a router at the node network's first address joins it to an external
+  // network holding external hosts (default: one, "client"), and routes LoadBalancer addresses
+  // (allocated from load_balancer_pool unless a Service's status names them) to a node.
+  net::Cidr external_network{net::Ipv4Address::from_octets(203, 0, 113, 0), 24};
+  std::vector<ExternalHost> external_hosts;  // default: client 203.0.113.10
+  net::Cidr load_balancer_pool{net::Ipv4Address::from_octets(198, 51, 100, 0), 24};
 
   // Which fields the scenario wrote; the others hold the defaults above.
   struct Explicit {
@@ -56,6 +71,7 @@ struct ClusterSpec {
     bool proxy_mode = false;
     bool seed = false;
     bool mtu = false;
+    bool external = false;
   } set;
   SourcePos pos;  // of the `cluster` section (unknown when absent)
 };
