@@ -133,9 +133,11 @@ public:
     }
   }
 
+  // Whether prefetching pays: below this size the heap (and, typically, the slots) sit in L2.
+  bool worth_prefetching() const { return heap_.size() > kPrefetchAbove; }
+
   // The key that becomes the top after pop(), unless something smaller is pushed first.
-  // Precondition: has_runner_up(), i.e. the root has all its children.
-  bool has_runner_up() const { return size() > kArity; }
+  // Precondition: size() > kArity, i.e. the root has all its children.
   const HeapKey& runner_up() const {
     HeapKey smallest;
     return heap_[first_child(kRoot) + min_of_four(heap_.data() + first_child(kRoot), smallest)];
@@ -144,7 +146,7 @@ public:
   // pop() then push() in one pass. This is the hold pattern (an event schedules its successor),
   // and fusing the two saves the push's sift-up and the vector's size bookkeeping.
   // Precondition: !empty().
-  void replace_top(std::int64_t time, std::uint32_t slot) {
+  PACKETWALK_SIM_ALWAYS_INLINE void replace_top(std::int64_t time, std::uint32_t slot) {
     const HeapKey key = make_key(time, slot);  // may renumber; the top stays on top
     sift_up(descend_from_root(), key);
   }
@@ -200,7 +202,7 @@ private:
     const std::size_t n = heap_.size();
     std::size_t hole = kRoot;
     std::size_t first = first_child(hole);
-    const bool big = n > kPrefetchAbove;
+    const bool big = worth_prefetching();
     while (first + 3 < n) {
       const std::size_t grandchildren = first_child(first);
       if (big && grandchildren < n) {

@@ -173,9 +173,9 @@ bool Simulator::run_one(Time limit) {
       }
     } finish{this, header, key.slot(), ops};
 
-    if (queue_->has_runner_up()) {
-      // The next event's slot is likely out of L1 (and out of cache in big queues): fetch it
-      // while this one runs. Unless this event schedules an earlier one, it is the runner-up.
+    if (queue_->worth_prefetching()) {
+      // In a big queue the next event's slot is likely cold: fetch it while this one runs.
+      // Unless this event schedules an earlier one, the next event is the runner-up.
       detail::prefetch(pool_->header(queue_->runner_up().slot()));
     }
     // The key stays on top while the event runs; see top_is_running_. Compaction and

@@ -66,11 +66,21 @@ class ScratchNetns {
 public:
   explicit ScratchNetns(const std::string& tag) : name_("pw-test-" + std::to_string(getpid()) + "-" + tag) {
     CommandResult r = run("ip netns add " + name_);
-    ok_ = r.status == 0;
-    error_ = r.output;
+    created_ = r.status == 0;
+    ok_ = created_;
+    error_ = "`ip netns add` failed: " + r.output;
+    if (ok_) {
+      // In a chroot (or a container without its own mount namespace) the namespace can be made
+      // but not entered: `ip netns exec` cannot remount /sys. That machine cannot run the test.
+      CommandResult enter = run("ip netns exec " + name_ + " true");
+      if (enter.status != 0) {
+        ok_ = false;
+        error_ = "`ip netns exec` cannot enter it: " + enter.output;
+      }
+    }
   }
   ~ScratchNetns() {
-    if (ok_) run("ip netns delete " + name_);
+    if (created_) run("ip netns delete " + name_);
   }
   ScratchNetns(const ScratchNetns&) = delete;
   ScratchNetns& operator=(const ScratchNetns&) = delete;
@@ -85,6 +95,7 @@ public:
 private:
   std::string name_;
   bool ok_ = false;
+  bool created_ = false;
   std::string error_;
 };
 
@@ -243,7 +254,7 @@ class IptablesRestore : public ::testing::TestWithParam<std::size_t> {};
 TEST_P(IptablesRestore, AcceptedAndSavedBackUnchanged) {
   if (std::string why = unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
   ScratchNetns netns("nft");
-  if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace (`ip netns add` failed): " << netns.error();
+  if (!netns.ok()) GTEST_SKIP() << "cannot use a network namespace on this machine: " << netns.error();
 
   const RulesetCase setup = setups()[GetParam()];
   const std::string text = rules_of(setup);
@@ -259,7 +270,7 @@ TEST_P(IptablesRestore, LegacyBackendSavesTheSame) {
   if (!on_path("iptables-legacy-restore") || !on_path("iptables-legacy-save"))
     GTEST_SKIP() << "iptables-legacy-restore/iptables-legacy-save are not installed";
   ScratchNetns netns("legacy");
-  if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace (`ip netns add` failed): " << netns.error();
+  if (!netns.ok()) GTEST_SKIP() << "cannot use a network namespace on this machine: " << netns.error();
   if (CommandResult probe = netns.exec("iptables-legacy-save"); probe.status != 0)
     GTEST_SKIP() << "the kernel has no x_tables support for iptables-legacy: " << probe.output;
 
