@@ -48,7 +48,8 @@ void EventPool::grow(ClassPool& pool, int size_class) {
     throw std::length_error("packetwalk::sim: too many pending events");
   }
   const unsigned shift = slot_shift(static_cast<unsigned>(size_class));
-  pool.chunks.push_back(Chunk(static_cast<std::byte*>(::operator new(std::size_t{kChunkSlots} << shift, kChunkAlign))));
+  pool.chunks.push_back(
+      Chunk(static_cast<std::byte*>(::operator new (std::size_t{kChunkSlots} << shift, kChunkAlign))));
   const std::uint32_t first = pool.capacity;
   pool.capacity += kChunkSlots;
   // Thread the new slots onto the free list in index order.

@@ -40,7 +40,8 @@ struct SlotHeader {
 };
 static_assert(sizeof(SlotHeader) == kSlotBodyAlign);
 static_assert(sizeof(SlotHeader) + kSlotBodyBytes[0] == 16 && sizeof(SlotHeader) + kSlotBodyBytes[1] == 32 &&
-                  sizeof(SlotHeader) + kSlotBodyBytes[2] == 64 && sizeof(SlotHeader) + kSlotBodyBytes[3] == 128,
+                  sizeof(SlotHeader) + kSlotBodyBytes[2] == 64 &&
+                  sizeof(SlotHeader) + kSlotBodyBytes[3] == 128,
               "slots are (16 << size class) bytes");
 
 class EventPool {
@@ -116,7 +117,8 @@ private:
 
   static SlotHeader* slot_at(const ClassPool& pool, unsigned size_class, std::uint32_t index) {
     std::byte* chunk = pool.chunks[index >> kChunkShift].get();
-    return reinterpret_cast<SlotHeader*>(chunk + (std::size_t{index & (kChunkSlots - 1)} << slot_shift(size_class)));
+    return reinterpret_cast<SlotHeader*>(chunk +
+                                         (std::size_t{index & (kChunkSlots - 1)} << slot_shift(size_class)));
   }
 
   void grow(ClassPool& pool, int size_class);

@@ -79,7 +79,8 @@ template <class Ops>
 #if defined(__GNUC__)
 [[gnu::always_inline]]
 #endif
-inline std::uint32_t callable_ops_index() {
+inline std::uint32_t
+callable_ops_index() {
   static const std::uint32_t index = register_callable_ops(&Ops::table);
   return index;
 }
