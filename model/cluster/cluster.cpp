@@ -1,44 +1,88 @@
 #include "packetwalk/model/cluster/cluster.h"
 
 #include "external_network.h"
+#include "faults.h"
+#include "packetwalk/model/cni/calico.h"
+#include "packetwalk/model/ingress/controller.h"
+#include "packetwalk/model/ingress/runtime.h"
 #include "packetwalk/model/kubeproxy/iptables_proxier.h"
+#include "packetwalk/model/kubeproxy/ipvs_proxier.h"
+#include "packetwalk/model/kubeproxy/nftables_proxier.h"
 
 namespace packetwalk::model::cluster {
 
 std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Diagnostics& diags) {
   std::unique_ptr<Cluster> c(new Cluster());
   c->scenario_ = scenario;
-  c->inventory_ = kube::build_inventory(scenario.cluster, scenario.manifests, diags);
+  // kubeadm's CoreDNS joins the manifests: its pods and Service go through everything below.
+  dns::add_coredns_addon(c->scenario_.cluster, c->scenario_.manifests);
+  // Ingresses without a controller get ingress-nginx, Gateways their data plane, as objects: the
+  // steps below place, address and proxy them like any other workload.
+  c->installed_ = ingress::install_default_controllers(c->scenario_.manifests, diags);
+  c->inventory_ = kube::build_inventory(c->scenario_.cluster, c->scenario_.manifests, diags);
   if (diags.has_errors()) return nullptr;
 
-  if (scenario.cluster.cni != "flannel") {
-    diags.error({scenario.path, 0, 0}, "", "cni \"" + scenario.cluster.cni + "\" is not supported yet (supported: flannel)");
+  const std::string& cni_name = scenario.cluster.cni;
+  if (cni_name != "flannel" && cni_name != "calico") {
+    diags.error({scenario.path, 0, 0}, "", "cni \"" + cni_name + "\" is not supported yet (supported: flannel, calico)");
     return nullptr;
   }
   cni::NetworkConfig net;
   net.cluster_cidr = scenario.cluster.pod_cidr;
   net.node_network = scenario.cluster.node_network;
   net.mtu = static_cast<std::uint32_t>(scenario.cluster.mtu);
-  c->placement_ = cni::build_flannel_vxlan(c->inventory_, net, c->topology_);
+  if (cni_name == "calico") {
+    c->placement_ = cni::build_calico_vxlan(c->inventory_, net, c->topology_);
+  } else {
+    c->placement_ = cni::build_flannel_vxlan(c->inventory_, net, c->topology_);
+    // Flannel has no policy engine: say so for every policy rather than let a user believe it holds.
+    for (const auto& p : c->scenario_.manifests.network_policies) {
+      diags.warning(p.meta.pos, p.ref(),
+                    "cni flannel does not enforce NetworkPolicy: this policy has no effect (cni: calico enforces it)");
+    }
+  }
 
-  c->services_ = kube::build_service_state(scenario.cluster, scenario.manifests, c->inventory_, diags);
+  c->services_ = kube::build_service_state(scenario.cluster, c->scenario_.manifests, c->inventory_, diags);
   if (diags.has_errors()) return nullptr;
   allocate_load_balancer_ips(scenario.cluster, c->services_);
   build_external_network(scenario.cluster, c->inventory_, c->services_, c->placement_, c->topology_);
-  if (scenario.cluster.proxy_mode == "iptables") {
-    kubeproxy::ProxyConfig proxy;
-    proxy.cluster_cidr = scenario.cluster.pod_cidr;
-    for (const auto& node : c->inventory_.nodes) {
-      auto& ns = c->topology_.netns(c->placement_.node_netns.at(node.name));
-      kubeproxy::program_iptables(c->services_, node, proxy, ns.netfilter);
-    }
-  } else {
+  const std::string& mode = scenario.cluster.proxy_mode;
+  if (mode != "iptables" && mode != "nftables" && mode != "ipvs") {
     diags.error({scenario.path, 0, 0}, "",
-                "proxyMode \"" + scenario.cluster.proxy_mode + "\" is not supported yet (supported: iptables)");
+                "proxyMode \"" + mode + "\" is not supported (supported: iptables, nftables, ipvs)");
     return nullptr;
   }
+  kubeproxy::ProxyConfig proxy;
+  proxy.cluster_cidr = scenario.cluster.pod_cidr;
+  for (const auto& node : c->inventory_.nodes) {
+    const auto ns_id = c->placement_.node_netns.at(node.name);
+    auto& ns = c->topology_.netns(ns_id);
+    const kubeproxy::ProxyNode proxy_node{node.name, node.internal_ip};
+    if (mode == "iptables") {
+      kubeproxy::program_iptables(c->services_, node, proxy, ns.netfilter);
+    } else if (mode == "nftables") {
+      kubeproxy::program_nftables(c->services_, proxy_node, proxy, {scenario.cluster.service_cidr}, ns.nft);
+    } else {
+      kubeproxy::program_ipvs(c->services_, proxy_node, proxy, c->topology_, ns_id);
+    }
+  }
+  if (cni_name == "calico") {
+    cni::program_felix_iptables(c->scenario_.manifests.network_policies, c->inventory_, c->placement_,
+                                scenario.cluster.pod_cidr, c->topology_);
+  }
+  // The scenario's planted faults (faults.h) change what the CNI and kube-proxy just programmed.
+  apply_faults(c->scenario_, c->inventory_, c->services_, c->placement_, c->topology_, diags);
+  if (diags.has_errors()) return nullptr;
+  c->dns_ = dns::ClusterDns::build(c->scenario_.cluster, c->scenario_.manifests, c->inventory_, c->services_, diags);
+  if (diags.has_errors()) return nullptr;
+  c->dns_->assign_applications(c->placement_, c->topology_, c->applications_);
+  c->ingress_ = ingress::IngressRuntime::build(c->scenario_.manifests, c->inventory_, c->services_, c->placement_,
+                                               c->topology_, scenario.cluster.seed, diags);
+  c->ingress_->register_apps(c->applications_);
   return c;
 }
+
+Cluster::~Cluster() = default;
 
 std::optional<datapath::NetnsId> Cluster::pod_netns(std::string_view ns, std::string_view name) const {
   auto it = placement_.pod_netns.find(std::string(ns) + "/" + std::string(name));

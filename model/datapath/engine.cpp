@@ -110,6 +110,7 @@ void PacketEngine::ip_receive(NetnsId ns, IfaceId in, net::Packet p, sim::Time t
 
 void PacketEngine::local_in(Pass& pass, net::Packet p, sim::Time t) {
   if (!run_hook(pass, NfHook::Input, p, t, {})) return;
+  if (ipvs_local_in(pass, p, t)) return;  // a virtual server took it (engine_ipvs.cpp)
   const Netns& n = topology_.netns(pass.ns);
   if (p.protocol == net::Protocol::Udp && !p.inner.empty()) {
     for (IfaceId id : n.interfaces) {
@@ -149,6 +150,20 @@ void PacketEngine::forward(Pass& pass, const Route& route, net::Packet p, sim::T
     emit_drop(pass.ns, pass.in, p, t, DropReason::TtlExceeded, "TTL expired in transit");
     send_icmp_error(pass.ns, p, net::IcmpKind::TimeExceeded, t);
     return;
+  }
+  if (routed_from_port_ != kNone && p.dst != routed_dst_before_ &&
+      topology_.iface(routed_from_port_).master == route.dev && !topology_.iface(routed_from_port_).hairpin) {
+    // br_nf_pre_routing_finish: a frame DNATed in PREROUTING whose route leads back into the same
+    // bridge is bridged, not routed, and the bridge never sends a frame out of its input port
+    // without hairpin_mode (br_forward's should_deliver): a pod reaching itself through a Service.
+    auto mac = topology_.resolve_neighbour(route.dev, route.via.value_or(p.dst));
+    if (mac && topology_.bridge_port_for(route.dev, *mac) == routed_from_port_) {
+      pass.abort();
+      emit_drop(pass.ns, routed_from_port_, p, t, DropReason::Unclaimed,
+                "bridge will not send the DNATed frame back out of its input port (hairpin_mode off on " +
+                    topology_.iface(routed_from_port_).name + ")");
+      return;
+    }
   }
   --p.ttl;
   pass.forwarded = true;

@@ -43,6 +43,13 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
       return;
     case IfaceKind::Ethernet: {
       emit(HopAction::Transmit, o.netns, out, p, t);
+      if (o.segment != kNone && topology_.segment(o.segment).mtu && p.length > topology_.segment(o.segment).mtu) {
+        const auto& seg = topology_.segment(o.segment);
+        emit_drop(o.netns, out, p, t, DropReason::MtuExceeded,
+                  std::to_string(p.length) + "-byte packet exceeds the " + seg.name + "'s MTU " +
+                      std::to_string(seg.mtu) + ": the switch drops it silently (no ICMP)");
+        return;
+      }
       IfaceId to = kNone;
       if (o.segment != kNone) {
         for (IfaceId port : topology_.segment(o.segment).ports) {
@@ -78,7 +85,10 @@ void PacketEngine::bridge_input(IfaceId port, net::Packet p, sim::Time t) {
   if (p.dst_mac == br.mac) {
     // Addressed to the bridge itself (the pods' default gateway): up into the host's IP stack,
     // with the bridge as the input device.
+    routed_from_port_ = port;
+    routed_dst_before_ = p.dst;
     ip_receive(br.netns, bridge, std::move(p), t, false);
+    routed_from_port_ = kNone;
     return;
   }
   IfaceId out = topology_.bridge_port_for(bridge, p.dst_mac);

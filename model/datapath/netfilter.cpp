@@ -43,6 +43,7 @@ bool table_has_hook(NfTableKind t, NfHook h) {
 }
 
 Chain& Table::chain(const std::string& name) {
+  index_cache.reset();  // the caller may change the chain through the reference
   auto it = chains.find(name);
   if (it == chains.end()) {
     Chain c;
@@ -58,7 +59,7 @@ const Chain* Table::find(const std::string& name) const {
   return it == chains.end() ? nullptr : &it->second;
 }
 
-void Table::append(const std::string& chain_name, Rule rule) { chain(chain_name).rules.push_back(std::move(rule)); }
+void Table::append(const std::string& chain_name, Rule rule) { chain(chain_name).rules.push_back(std::move(rule)); }  // chain() drops the index
 
 void Table::prepend(const std::string& chain_name, Rule rule) {
   auto& rules = chain(chain_name).rules;

@@ -106,6 +106,7 @@ struct TargetPrinter {
       case MarkTarget::Op::Set: mask = 0xffffffffu; break;
       case MarkTarget::Op::Or: mask = t.value; break;
       case MarkTarget::Op::Xor: mask = 0; break;
+      case MarkTarget::Op::SetXmark: mask = t.mask; break;
     }
     out += " -j MARK --set-xmark " + hex(t.value) + "/" + hex(mask);
   }

@@ -1,6 +1,9 @@
 #include "packetwalk/model/datapath/netfilter_walk.h"
 
+#include <optional>
 #include <stdexcept>
+
+#include "packetwalk/model/datapath/netfilter_index.h"
 
 namespace packetwalk::model::datapath {
 
@@ -77,60 +80,86 @@ bool rule_matches(const Rule& rule, const WalkInput& in, const net::Packet& pack
   return true;
 }
 
-WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env) {
-  WalkResult result;
-  const Chain* chain = table.find(std::string(hook_name(in.hook)));
-  if (!chain) return result;  // table not attached at this hook: nothing to do
+namespace {
 
-  struct Frame { const Chain* chain; std::size_t next; };
-  std::vector<Frame> stack;
-  const Chain* builtin = chain;
-  std::size_t index = 0;
+// The walk, over the table's index (netfilter_index.h). With `skip` the candidate cursor jumps
+// over rules that cannot match this packet, adding them to rules_evaluated as if they had been
+// tested, so both ways give the same WalkResult.
+WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env, bool skip) {
+  WalkResult result;
+  const TableIndex& index = table_index(table);
+  const ChainIndex* chain = index.builtin[static_cast<int>(in.hook)];
+  if (!chain) return result;  // table not attached at this hook: nothing to do
+  const Chain* builtin = chain->chain;
+
+  struct Frame { const ChainIndex* chain; std::uint32_t next; };
   constexpr std::size_t kMaxDepth = 64;  // the kernel also bounds jump depth; a loop is a bug in the rules
+  Frame stack[kMaxDepth];
+  std::size_t depth = 0;
+  std::uint32_t index_pos = 0;
+  std::optional<CandidateCursor> cursor;
+  if (skip) cursor.emplace(*chain, packet);
 
   while (true) {
-    if (index >= chain->rules.size()) {
-      if (stack.empty()) {  // end of the built-in chain: its policy decides
+    const auto& rules = chain->chain->rules;
+    const auto size = static_cast<std::uint32_t>(rules.size());
+    if (cursor && index_pos < size) {
+      const std::uint32_t candidate = cursor->next(index_pos);
+      result.rules_evaluated += candidate - index_pos;  // certain misses, tested on a real node
+      index_pos = candidate;
+    }
+    if (index_pos >= size) {
+      if (depth == 0) {  // end of the built-in chain: its policy decides
         result.verdict = builtin->policy == "DROP" ? WalkVerdict::Drop : WalkVerdict::Accept;
         return result;
       }
-      chain = stack.back().chain;
-      index = stack.back().next;
-      stack.pop_back();
+      --depth;
+      chain = stack[depth].chain;
+      index_pos = stack[depth].next;
+      if (skip) cursor.emplace(*chain, packet);
       continue;
     }
-    const Rule& rule = chain->rules[index];
-    RuleRef ref{std::string(table_name(table.kind)), chain->name, index + 1};
-    ++index;
+    const Rule& rule = rules[index_pos];
+    const std::uint32_t here = index_pos;
+    ++index_pos;
     ++result.rules_evaluated;
     if (!rule_matches(rule, in, packet, env)) continue;
     apply_side_effects(rule, packet, env);
-    result.matched.push_back(ref);
+    RuleRef ref{std::string(table_name(table.kind)), chain->chain->name, here + 1};
 
     auto finish = [&](WalkVerdict v) {
       result.verdict = v;
       result.decided_by = ref;
+      result.matched.push_back(std::move(ref));
       return result;
     };
-    if (std::holds_alternative<NoTarget>(rule.target)) continue;
+    if (std::holds_alternative<NoTarget>(rule.target)) {
+      result.matched.push_back(std::move(ref));
+      continue;
+    }
     if (auto* jump = std::get_if<JumpTarget>(&rule.target)) {
-      const Chain* next = table.find(jump->chain);
+      result.matched.push_back(std::move(ref));
+      const ChainIndex* next = chain->jump_target[here];
       if (!next) throw std::logic_error("rule jumps to missing chain " + jump->chain);
-      if (stack.size() >= kMaxDepth) throw std::logic_error("netfilter jump depth exceeded in " + jump->chain);
-      if (!jump->go_to) stack.push_back({chain, index});
+      if (depth >= kMaxDepth) throw std::logic_error("netfilter jump depth exceeded in " + jump->chain);
+      if (!jump->go_to) stack[depth++] = Frame{chain, index_pos};
       chain = next;
-      index = 0;
+      index_pos = 0;
+      if (skip) cursor.emplace(*chain, packet);
       continue;
     }
     if (std::holds_alternative<ReturnTarget>(rule.target)) {
-      index = chain->rules.size();  // falls to the frame pop (or policy) above
+      result.matched.push_back(std::move(ref));
+      index_pos = size;  // falls to the frame pop (or policy) above
       continue;
     }
     if (auto* mark = std::get_if<MarkTarget>(&rule.target)) {
+      result.matched.push_back(std::move(ref));
       switch (mark->op) {
         case MarkTarget::Op::Set: packet.mark = mark->value; break;
         case MarkTarget::Op::Or: packet.mark |= mark->value; break;
         case MarkTarget::Op::Xor: packet.mark ^= mark->value; break;
+        case MarkTarget::Op::SetXmark: packet.mark = (packet.mark & ~mark->mask) ^ mark->value; break;
       }
       continue;  // MARK is non-terminating
     }
@@ -153,6 +182,16 @@ WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& pack
       return finish(WalkVerdict::Masquerade);
     }
   }
+}
+
+}  // namespace
+
+WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env) {
+  return walk(table, in, packet, env, true);
+}
+
+WalkResult walk_table_linear(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env) {
+  return walk(table, in, packet, env, false);
 }
 
 }  // namespace packetwalk::model::datapath

@@ -1,5 +1,6 @@
 #include "packetwalk/model/datapath/topology.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace packetwalk::model::datapath {
@@ -102,7 +103,14 @@ bool Topology::is_local_address(NetnsId ns, net::Ipv4Address a) const {
 
 std::optional<IfaceId> Topology::iface_with_address(NetnsId ns, net::Ipv4Address a) const {
   for (IfaceId id : netns_[ns].interfaces) {
-    for (const auto& c : ifaces_[id].addresses) {
+    const auto& addrs = ifaces_[id].addresses;
+    if (ifaces_[id].sorted_host_addresses) {
+      auto it = std::lower_bound(addrs.begin(), addrs.end(), a,
+                                 [](const net::Cidr& c, net::Ipv4Address x) { return c.address() < x; });
+      if (it != addrs.end() && it->address() == a) return id;
+      continue;
+    }
+    for (const auto& c : addrs) {
       if (c.address() == a) return id;
     }
   }

@@ -81,6 +81,26 @@ YAML::Node map_child(const YAML::Node& node, std::string_view key) {
   return out;
 }
 
+// Generic objects are parsed later (model/ingress, ...) from their re-emitted YAML, which has lost
+// the user's positions: record where every field was written so those parsers can point at it.
+void record_positions(ParseContext& ctx, const YAML::Node& node, const std::string& path, int depth = 0) {
+  if (depth > 64) return;
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      auto child = child_path(path, it->first.Scalar());
+      ctx.record(child, ctx.pos(it->second.IsNull() ? it->first : it->second));
+      record_positions(ctx, it->second, child, depth + 1);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      auto child = item_path(path, i);
+      ctx.record(child, ctx.pos(node[i]));
+      record_positions(ctx, node[i], child, depth + 1);
+    }
+  }
+}
+
 bool is_list_kind(std::string_view kind) {
   return kind.size() >= 4 && kind.substr(kind.size() - 4) == "List";
 }
@@ -150,6 +170,7 @@ void load_object(ParseContext& ctx, const YAML::Node& node, ManifestSet& out) {
   if (!cluster_scoped && meta.namespace_.empty()) meta.namespace_ = "default";
   if (generic) {
     kube::GenericObject object;
+    record_positions(ctx, node, "");
     finish_object(ctx, object, std::move(meta));
     object.yaml = YAML::Dump(node);
     out.others.push_back(std::move(object));

@@ -181,7 +181,7 @@ void read_nodes(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
 void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
   spec.pos = f.pos;
   MapReader m(ctx, f, {"nodes", "nodeNetwork", "podCIDR", "serviceCIDR", "clusterDomain", "cni", "proxyMode", "seed",
-                       "mtu", "external", "loadBalancerPool"});
+                       "mtu", "external", "loadBalancerPool", "dns"});
   if (auto v = m.get("external")) parse_external(ctx, *v, spec);
   if (auto v = m.get("loadBalancerPool")) {
     spec.load_balancer_pool = read_cidr(ctx, *v, "198.51.100.0/24").value_or(spec.load_balancer_pool);
@@ -218,7 +218,7 @@ void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
   }
   if (auto v = m.get("cni")) {
     spec.set.cni = true;
-    spec.cni = read_enum(ctx, *v, {"flannel"}).value_or(spec.cni);
+    spec.cni = read_enum(ctx, *v, {"calico", "flannel"}).value_or(spec.cni);
   }
   if (auto v = m.get("proxyMode")) {
     spec.set.proxy_mode = true;
@@ -238,6 +238,7 @@ void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
       else spec.mtu = *mtu;
     }
   }
+  if (auto v = m.get("dns")) parse_dns(ctx, *v, spec);
   if (auto v = m.get("nodes")) {
     spec.set.nodes = true;
     read_nodes(ctx, *v, spec);

@@ -8,6 +8,7 @@
 #include "packetwalk/model/kube/validate.h"
 #include "packetwalk/model/load/scenario.h"
 #include "parsers.h"
+#include "scenario_http.h"
 #include "scenario_parts.h"
 
 namespace packetwalk::model::load {
@@ -107,18 +108,23 @@ Expectation read_expectation(ParseContext& ctx, const Field& f) {
     e.outcome = detail::read_enum(ctx, f, kOutcomes).value_or("");
     return e;
   }
-  MapReader m(ctx, f, {"outcome", "via", "backend"});
+  MapReader m(ctx, f, {"outcome", "via", "backend", "droppedBy", "notVia", "latencyMaxUs", "status"});
   if (auto outcome = m.get("outcome")) e.outcome = detail::read_enum(ctx, *outcome, kOutcomes).value_or("");
   else if (m.is_map()) ctx.missing(f.pos, child_path(f.path, "outcome"));
   if (auto via = m.get("via")) e.via = detail::read_string_list(ctx, *via);
   e.backend = m.string("backend").value_or("");
+  if (auto status = m.get("status")) e.status = detail::read_http_status(ctx, *status);
+  detail::read_expectation_extras(ctx, m, e);
+  e.dropped_by = m.string("droppedBy").value_or("");
+  if (!e.dropped_by.empty() && e.dropped_by.rfind("NetworkPolicy/", 0) != 0)
+    ctx.error(f.pos, child_path(f.path, "droppedBy"), "must be NetworkPolicy/NAME or NetworkPolicy/NAMESPACE/NAME, got \"" + e.dropped_by + "\"");
   return e;
 }
 
 ProbeSpec read_probe(ParseContext& ctx, const Field& f, std::size_t index) {
   ProbeSpec p;
   p.pos = f.pos;
-  MapReader m(ctx, f, {"name", "from", "container", "to", "protocol", "expect"});
+  MapReader m(ctx, f, {"name", "from", "container", "to", "protocol", "size", "http", "expect"});
   p.name = m.string("name").value_or("probe-" + std::to_string(index + 1));
   p.from = m.string("from").value_or("");
   p.to = m.string("to").value_or("");
@@ -127,13 +133,16 @@ ProbeSpec read_probe(ParseContext& ctx, const Field& f, std::size_t index) {
   p.container = m.string("container").value_or("");
   if (auto protocol = m.get("protocol"))
     p.protocol = detail::read_enum(ctx, *protocol, {"ICMP", "SCTP", "TCP", "UDP"}).value_or(p.protocol);
+  if (auto size = m.get("size")) p.size = detail::read_probe_size(ctx, *size);
+  if (auto http = m.get("http")) p.http = detail::read_http_probe(ctx, *http);
   if (auto expect = m.get("expect")) p.expect = read_expectation(ctx, *expect);
   return p;
 }
 
 void read_scenario(ParseContext& ctx, const YAML::Node& root, std::string_view file_text, Scenario& s) {
   Field top{"", root, ctx.pos(root), ctx.pos(root)};
-  MapReader m(ctx, top, {"apiVersion", "kind", "metadata", "cluster", "manifests", "probes"});
+  MapReader m(ctx, top, {"apiVersion", "kind", "metadata", "cluster", "manifests", "probes", "faults", "golden", "lab",
+                         "hosts", "traffic"});
   if (!m.is_map()) return;
   if (auto v = m.get("apiVersion")) detail::read_enum(ctx, *v, {"packetwalk/v1"});
   else ctx.missing(top.pos, "apiVersion");
@@ -166,6 +175,9 @@ void read_scenario(ParseContext& ctx, const YAML::Node& root, std::string_view f
       s.probes.push_back(std::move(probe));
     });
   }
+  // Faults, the golden output and the lab section (scenario_faults.cpp).
+  detail::read_suite_fields(ctx, m, s);
+  detail::read_http_fields(ctx, m, s);  // hosts, traffic (scenario_http.cpp)
 }
 
 }  // namespace

@@ -10,6 +10,15 @@ namespace packetwalk::model::load::detail {
 void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec);
 // Reads `cluster.external: {network: CIDR, hosts: [{name, ip, listen: ["80/TCP"]}]}`.
 void parse_external(ParseContext& ctx, const Field& f, ClusterSpec& spec);
+// Reads `cluster.dns` (dns_spec.h); called after the service CIDR and node network are known.
+void parse_dns(ParseContext& ctx, const Field& f, ClusterSpec& spec);
 std::optional<net::Cidr> read_cidr(ParseContext& ctx, const Field& f, std::string_view example);
+
+// scenario_faults.cpp: the top-level `faults`, `golden` and `lab` fields (after probes are read, so
+// `lab.breaks` can name them); a probe's `size`; an expectation's `notVia` and `latencyMaxUs`.
+void read_suite_fields(ParseContext& ctx, const MapReader& top, Scenario& s);
+std::vector<FaultSpec> parse_faults(ParseContext& ctx, const Field& f);
+std::optional<int> read_probe_size(ParseContext& ctx, const Field& f);
+void read_expectation_extras(ParseContext& ctx, const MapReader& m, Expectation& e);
 
 }  // namespace packetwalk::model::load::detail

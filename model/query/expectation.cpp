@@ -16,8 +16,13 @@ bool hop_matches(const trace::Hop& h, const std::string& via) {
   if (v == lower(h.iface) || v == lower(h.netns) || v == lower(h.node)) return true;
   if (v == trace::action_name(h.action)) return true;
   if ((v == "vxlan" || v == "encapsulate") && h.action == trace::HopAction::Encapsulate) return true;
-  if (v == "kube-proxy dnat" && h.action == trace::HopAction::Dnat && h.detail.find("KUBE-SEP-") != std::string::npos)
+  // kube-proxy's DNAT to an endpoint: a KUBE-SEP- rule (iptables), an endpoint- chain's dnat
+  // (nftables), or an IPVS virtual server's real server.
+  if (v == "kube-proxy dnat" && h.action == trace::HopAction::Dnat &&
+      (h.detail.find("KUBE-SEP-") != std::string::npos || h.detail.find(" endpoint-") != std::string::npos ||
+       h.detail.rfind("IPVS ", 0) == 0))
     return true;
+  if (v == "ipvs" && h.detail.rfind("IPVS", 0) == 0) return true;
   if (v == "masquerade" && h.action == trace::HopAction::Snat && h.detail.find("MASQUERADE") != std::string::npos)
     return true;
   for (const auto& r : h.rules) {
@@ -26,6 +31,34 @@ bool hop_matches(const trace::Hop& h, const std::string& via) {
   if (!h.iface.empty() && (h.netns + "/" + h.iface) == via) return true;
   return false;
 }
+// The drop rules Calico's compiler writes name the policies that isolated the pod
+// ("... is isolated by NetworkPolicy ns/a, ns/b"); `name` is "NAME" or "NAMESPACE/NAME".
+bool dropped_by_policy(const trace::Trace& t, const std::string& name) {
+  for (const auto& leg : t.legs) {
+    for (const auto& h : leg.hops) {
+      if (h.action != trace::HopAction::Drop || h.drop_reason != trace::DropReason::NetfilterDrop) continue;
+      auto at = h.detail.find("NetworkPolicy ");
+      if (at == std::string::npos) continue;
+      for (auto pos = h.detail.find(name, at); pos != std::string::npos; pos = h.detail.find(name, pos + 1)) {
+        const char before = h.detail[pos - 1];
+        const auto end = pos + name.size();
+        const char after = end < h.detail.size() ? h.detail[end] : '"';
+        const bool whole = (name.find('/') != std::string::npos ? before == ' ' || before == ',' : before == '/') &&
+                           (after == '"' || after == ',' || after == ' ');
+        if (whole) return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::string first_drop(const trace::Trace& t) {
+  for (const auto& leg : t.legs)
+    for (const auto& h : leg.hops)
+      if (h.action == trace::HopAction::Drop) return "the first drop was at " + h.netns + ": " + h.detail;
+  return "nothing was dropped";
+}
+
 }  // namespace
 
 bool trace_passes_via(const trace::Trace& t, const std::string& via) {
@@ -53,10 +86,36 @@ ExpectationCheck check_expectation(const load::Expectation& expected, const Prob
       c.failures.push_back("expected the trace to pass \"" + via + "\"; it does not");
     }
   }
+  if (!expected.dropped_by.empty() && !dropped_by_policy(tr, expected.dropped_by.substr(std::string("NetworkPolicy/").size()))) {
+    c.passed = false;
+    c.failures.push_back("expected a drop decided by " + expected.dropped_by + "; " + first_drop(tr));
+  }
   if (!expected.backend.empty() && expected.backend != result.answered_by) {
     c.passed = false;
     c.failures.push_back("expected backend " + expected.backend + ", answered by " +
                          (result.answered_by.empty() ? std::string("nobody") : result.answered_by));
+  }
+  for (const auto& not_via : expected.not_via) {
+    for (const auto& leg : tr.legs) {
+      auto hop = std::find_if(leg.hops.begin(), leg.hops.end(), [&](const trace::Hop& h) { return hop_matches(h, not_via); });
+      if (hop == leg.hops.end()) continue;
+      c.passed = false;
+      c.failures.push_back("expected the trace not to pass \"" + not_via + "\"; the " + leg.name + " does at " +
+                           sim::format_time(hop->time) + " " + hop->netns + (hop->iface.empty() ? "" : " " + hop->iface) +
+                           " (" + std::string(trace::action_name(hop->action)) + ")");
+      break;
+    }
+  }
+  if (expected.latency_max_us && !tr.legs.empty() && !tr.legs.back().hops.empty()) {
+    // The final hop: where the last packet of the exchange ended (the ACK at the server, the reply at the client).
+    const auto& last = tr.legs.back().hops.back();
+    const double us = static_cast<double>(last.time.count_ns()) / 1000.0;
+    if (us > *expected.latency_max_us) {
+      c.passed = false;
+      c.failures.push_back("expected the final hop by " + sim::format_time(sim::Time::ns(static_cast<std::int64_t>(*expected.latency_max_us * 1000))) +
+                           ", it was at " + sim::format_time(last.time) + " (" + last.netns + ", " +
+                           std::string(trace::action_name(last.action)) + ")");
+    }
   }
   return c;
 }

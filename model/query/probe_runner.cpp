@@ -57,8 +57,11 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   if (!keep_state_) {
     for (const auto& ns : m.topology.all_netns()) {
       auto& mutable_ns = m.topology.netns(ns.id);
+      const auto max_entries = mutable_ns.conntrack.max_entries;  // configuration (a fault may set it), not state
       mutable_ns.conntrack = datapath::Conntrack{};
-      mutable_ns.recent = datapath::RecentTable{};
+      mutable_ns.conntrack.max_entries = max_entries;
+      mutable_ns.recent = datapath::RecentTable{};  // also nftables affinity sets (dynamic sets)
+      mutable_ns.ipvs.clear_connections();         // IPVS connections and persistence; rr positions stay
     }
   }
   ProbeWorld w(m.topology, m.random, m.costs, apps_);
@@ -69,8 +72,9 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   first.protocol = target.protocol;
   first.src = m.source_for(target.from, target.dst);
   first.dst = target.dst;
-  first.sport = static_cast<net::Port>(
-      kEphemeralLow + m.random.stream("ephemeral-port").below(kEphemeralHigh - kEphemeralLow + 1));
+  first.sport = target.sport ? target.sport
+                             : static_cast<net::Port>(kEphemeralLow + m.random.stream("ephemeral-port")
+                                                                          .below(kEphemeralHigh - kEphemeralLow + 1));
   first.dport = target.port;
   first.length = target.size;
   first.dont_fragment = target.dont_fragment;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "packetwalk/model/ingress/http.h"
+
 namespace packetwalk::model::query {
 
 using trace::DropReason;
@@ -38,6 +40,15 @@ void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8
 bool SocketLayer::serve(const datapath::LocalDelivery& d, const datapath::Listener& listener, std::uint8_t reply_flags) {
   const Application* app = apps_ && !listener.app.empty() ? apps_->find(listener.app) : nullptr;
   if (!app) {
+    // A plain server answers an HTTP request as an echo server would (200, naming the pod), so
+    // HTTP through ingress controllers ends in a real response; anything else gets a bare reply.
+    if (d.packet.protocol == net::Protocol::Tcp && ingress::looks_like_http_request(d.packet.payload)) {
+      if (auto request = ingress::parse_request(d.packet.payload)) {
+        auto response = ingress::plain_server_response(*request, engine_.topology().netns(d.netns).name);
+        answer(d.netns, d.packet, reply_flags, response.summary(), d.time, ingress::to_bytes(response));
+        return true;
+      }
+    }
     answer(d.netns, d.packet, reply_flags, "reply", d.time);
     return true;
   }

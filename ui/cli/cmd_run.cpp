@@ -1,82 +1,82 @@
 // packetwalk run: a scenario's probes, each checked against its expectation.
+#include <filesystem>
 #include <iostream>
+#include <set>
 
+#include "../render/pcap_writer.h"
 #include "commands.h"
 #include "options.h"
-#include "packetwalk/model/query/expectation.h"
 #include "probe_exec.h"
+#include "scenario_exec.h"
 
 namespace packetwalk::ui::cli {
 
+namespace {
+
+// One capture per probe in `dir` (created if missing); names from the probes, made unique.
+bool write_captures(const std::string& dir, const std::vector<render::ProbeReport>& reports, std::ostream& err) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    err << "packetwalk run: cannot create " << dir << ": " << ec.message() << "\n";
+    return false;
+  }
+  std::set<std::string> used;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    std::string name = render::capture_file_name(reports[i].name, i);
+    for (int n = 2; used.count(name); ++n) name = render::capture_file_name(reports[i].name + "-" + std::to_string(n), i);
+    used.insert(name);
+    std::string error;
+    if (!render::write_pcapng(reports[i].result.trace, (std::filesystem::path(dir) / name).string(), error)) {
+      err << "packetwalk run: " << error << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 int cmd_run(const Args& args, std::ostream& out, std::ostream& err) {
   po::options_description d("Options");
-  d.add_options()("scenario", po::value<std::string>()->required(), "scenario file (positional)")(
-      "proxy-mode", po::value<std::string>(), "override the scenario's kube-proxy mode")(
-      "seed", po::value<std::uint64_t>(), "override the scenario's random seed")(
-      "verbose,v", po::bool_switch(), "also show netfilter hooks where no rule matched")(
-      "quiet,q", po::bool_switch(), "print only the summary line per probe");
-  add_output_option(d, "text | json");
+  d.add_options()("scenario", po::value<std::string>()->required(), "scenario file (positional)");
+  add_input_options(d);
+  add_output_option(d, "text | json | mermaid");
+  d.add_options()("pcap", po::value<std::string>(), "also write one pcapng capture per probe into DIR");
+  d.add_options()("requests-csv", po::value<std::string>(), "write every request of the scenario's traffic runs as CSV to FILE");
+  add_verbosity_options(d);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   bool help = false;
-  const std::string usage = "packetwalk run SCENARIO.yaml [-o text|json] [--proxy-mode MODE] [-q]";
+  const std::string usage = "packetwalk run SCENARIO.yaml [-f PATH...] [-o text|json|mermaid] [--pcap DIR] [-q]";
   if (!parse_args(args, d, pos, vm, out, err, usage, help)) return help ? kOk : kBadInput;
   const std::string format = vm["output"].as<std::string>();
-  if (format != "text" && format != "json") {
-    err << "packetwalk run: unknown output format \"" << format << "\" (text, json)\n";
+  if (format != "text" && format != "json" && format != "mermaid") {
+    err << "packetwalk run: unknown output format \"" << format << "\" (text, json, mermaid)\n";
     return kBadInput;
   }
   const std::string path = vm["scenario"].as<std::string>();
-  auto loaded = load_cluster(path, {}, overrides_from(vm), err);
-  if (!loaded.cluster) return loaded.exit_code;
-  auto& cluster = *loaded.cluster;
-  if (cluster.scenario().probes.empty()) err << path << ": warning: the scenario has no probes\n";
-
-  model::query::ProbeRunner runner(cluster.topology(), cluster.spec().seed);
-  std::vector<render::ProbeReport> reports;
-  for (const auto& probe : cluster.scenario().probes) {
-    ProbeInput in;
-    in.name = probe.name;
-    in.from = probe.from;
-    in.to = probe.to;
-    in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
-    std::string error;
-    auto report = execute_probe(cluster, runner, in, error);
-    if (!report) {
-      err << model::load::format_diagnostic({model::load::Severity::Error, probe.pos, "probe " + probe.name, error}) << "\n";
-      return kBadInput;
-    }
-    if (probe.expect.present) {
-      auto check = model::query::check_expectation(probe.expect, report->result);
-      report->expected = probe.expect.outcome;
-      for (const auto& v : probe.expect.via) report->expected += " via " + v;
-      if (!probe.expect.backend.empty()) report->expected += " backend " + probe.expect.backend;
-      report->passed = check.passed;
-      report->failures = check.failures;
-    }
-    reports.push_back(std::move(*report));
-  }
+  ScenarioRunOptions options;
+  options.extra_manifests = files_from(vm);
+  options.overrides = overrides_from(vm);
+  if (vm.count("requests-csv")) options.requests_csv = vm["requests-csv"].as<std::string>();
+  auto run = run_scenario(path, options, err);
+  if (run.exit_code == kBadInput) return kBadInput;
+  const auto& reports = run.reports;
+  if (vm.count("pcap") && !write_captures(vm["pcap"].as<std::string>(), reports, err)) return kBadInput;
 
   std::size_t failed = 0;
   for (const auto& r : reports) failed += r.passed ? 0 : 1;
   if (format == "json") {
     out << render::to_json(path, reports);
+  } else if (format == "mermaid") {
+    render::write_mermaid_markdown(out, reports);
   } else {
-    const bool quiet = vm["quiet"].as<bool>();
-    for (const auto& r : reports) {
-      if (quiet) {
-        out << (r.passed ? "PASS " : "FAIL ") << r.name << ": " << r.from << " -> " << r.to << " "
-            << model::trace::disposition_name(r.result.trace.disposition) << "\n";
-        for (const auto& f : r.failures) out << "  " << f << "\n";
-      } else {
-        render::write_text(out, r, vm["verbose"].as<bool>());
-        out << "\n";
-      }
-    }
-    out << reports.size() - failed << " passed, " << failed << " failed\n";
+    write_run_text(out, reports, vm["quiet"].as<bool>(), vm["verbose"].as<bool>(), use_color(out));
+    out << run.traffic;  // the `traffic:` load runs' summary, if any
   }
-  return failed ? kExpectationFailed : kOk;
+  return failed || run.traffic_failed ? kExpectationFailed : kOk;
 }
 
 }  // namespace packetwalk::ui::cli

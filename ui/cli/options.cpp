@@ -7,12 +7,22 @@ namespace packetwalk::ui::cli {
 void add_input_options(po::options_description& d) {
   d.add_options()("filename,f", po::value<std::vector<std::string>>()->composing(),
                   "manifest file or directory (repeatable; directories are read recursively)")(
+      "cni", po::value<std::string>(), "CNI plugin: flannel (default; enforces no NetworkPolicy) or calico")(
       "proxy-mode", po::value<std::string>(), "kube-proxy mode: iptables (default), nftables or ipvs")(
       "seed", po::value<std::uint64_t>(), "random seed (default: the scenario's, else 1)");
 }
 
-void add_output_option(po::options_description& d, const std::string& formats) {
-  d.add_options()("output,o", po::value<std::string>()->default_value("text"), ("output format: " + formats).c_str());
+void add_namespace_option(po::options_description& d, const char* what) {
+  d.add_options()("namespace,n", po::value<std::string>()->default_value("default"), what);
+}
+
+void add_verbosity_options(po::options_description& d) {
+  d.add_options()("quiet,q", po::bool_switch(), "print only the result line per probe")(
+      "verbose,v", po::bool_switch(), "also show netfilter hooks where no rule matched");
+}
+
+void add_output_option(po::options_description& d, const std::string& formats, const std::string& default_format) {
+  d.add_options()("output,o", po::value<std::string>()->default_value(default_format), ("output format: " + formats).c_str());
 }
 
 bool parse_args(const Args& args, const po::options_description& visible, const po::positional_options_description& pos,

@@ -14,8 +14,12 @@ namespace packetwalk::ui::cli {
 
 namespace po = boost::program_options;
 
-void add_input_options(po::options_description& d);    // -f/--filename, --proxy-mode, --seed
-void add_output_option(po::options_description& d, const std::string& formats);  // -o/--output
+// The flags every command that builds a cluster shares, spelled the same everywhere:
+void add_input_options(po::options_description& d);    // -f/--filename, --cni, --proxy-mode, --seed
+void add_namespace_option(po::options_description& d, const char* what);  // -n/--namespace
+void add_verbosity_options(po::options_description& d);  // -q/--quiet, -v/--verbose
+void add_output_option(po::options_description& d, const std::string& formats,
+                       const std::string& default_format = "text");  // -o/--output
 
 // Parses `args` (args[0] = subcommand). Returns false and prints the error (exit 2) on bad usage;
 // prints help and sets `help_shown` on --help.

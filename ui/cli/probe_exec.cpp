@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "packetwalk/model/dns/resolve_target.h"
 #include "packetwalk/model/query/target.h"
 
 namespace packetwalk::ui::cli {
@@ -17,18 +18,33 @@ std::optional<render::ProbeReport> execute_probe(model::cluster::Cluster& cluste
   }
   auto src = model::query::resolve_source(cluster, in.from, in.default_namespace, error);
   if (!src) return std::nullopt;
-  auto dst = model::query::resolve_destination(cluster, in.to, *src, in.default_namespace, error);
-  if (!dst) return std::nullopt;
-  model::query::ProbeTarget target;
-  target.from = src->netns;
-  target.dst = dst->address;
-  target.port = dst->port;
-  target.protocol = *protocol;
+  // A DNS name is looked up by the source's resolver first (its queries are probes of their own).
+  auto resolved = model::dns::resolve_target(cluster, runner, in.to, *src, in.default_namespace, error);
+  if (!resolved) return std::nullopt;
   render::ProbeReport report;
   report.name = in.name;
   report.from = src->label;
-  report.to = dst->label;
+  report.to = resolved->destination ? resolved->destination->label : in.to;
   report.protocol = proto;
+  report.dns = std::move(resolved->dns);
+  if (!resolved->destination) {
+    report.result = model::dns::unresolved_result(*report.dns);
+    return report;
+  }
+  model::query::ProbeTarget target;
+  target.from = src->netns;
+  target.dst = resolved->destination->address;
+  target.port = resolved->destination->port;
+  target.protocol = *protocol;
+  if (in.size && *in.size == model::load::kProbeSizeMtu) {
+    // A full-size packet: the MTU of the device the source's route to the destination leaves by.
+    const auto& topo = cluster.topology();
+    const auto* route = topo.netns(src->netns).routes.lookup(target.dst);
+    const std::uint32_t mtu = topo.is_local_address(src->netns, target.dst) || !route ? 65535u : topo.iface(route->dev).mtu;
+    target.size = static_cast<std::uint16_t>(std::min<std::uint32_t>(mtu, 65535u));
+  } else if (in.size) {
+    target.size = static_cast<std::uint16_t>(*in.size);
+  }
   report.result = runner.run(target);
   return report;
 }

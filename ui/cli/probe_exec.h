@@ -16,6 +16,7 @@ struct ProbeInput {
   std::string to;
   std::string protocol = "TCP";  // TCP | UDP | SCTP (case-insensitive on the command line)
   std::string default_namespace = "default";
+  std::optional<int> size;  // IP total length of the first packet (a scenario probe's `size:`; kProbeSizeMtu: full size)
 };
 
 // Runs one probe; on a resolution error returns nullopt and sets `error`.

@@ -2,13 +2,12 @@
 // fixed order (nlohmann::ordered_json) so output is byte-identical run to run.
 #include <nlohmann/json.hpp>
 
+#include "json_parts.h"
 #include "trace_render.h"
 
 namespace packetwalk::ui::render {
 
 using nlohmann::ordered_json;
-
-namespace {
 
 ordered_json packet_json(const model::net::Packet& p) {
   ordered_json j;
@@ -45,6 +44,7 @@ ordered_json hop_json(const model::trace::Hop& h) {
   j["packet"] = packet_json(h.packet);
   if (h.action == model::trace::HopAction::Netfilter) {
     j["rules_evaluated"] = h.rules_evaluated;
+    if (h.lookups) j["lookups"] = h.lookups;
     ordered_json rules = ordered_json::array();
     for (const auto& r : h.rules) {
       rules.push_back({{"table", r.table}, {"chain", r.chain}, {"number", r.number}, {"rule", r.text}});
@@ -55,14 +55,17 @@ ordered_json hop_json(const model::trace::Hop& h) {
   return j;
 }
 
+namespace {
+
 void fill_report(ordered_json& j, const ProbeReport& r) {
   if (!r.name.empty()) j["name"] = r.name;
   j["from"] = r.from;
   j["to"] = r.to;
   j["protocol"] = r.protocol;
-  j["verdict"] = std::string(model::trace::disposition_name(r.result.trace.disposition));
+  j["verdict"] = outcome_name(r);
   j["reason"] = r.result.trace.reason;
   if (!r.result.answered_by.empty()) j["answered_by"] = r.result.answered_by;
+  if (r.dns) j["dns"] = lookup_json(*r.dns);
   if (!r.expected.empty()) {
     j["expected"] = r.expected;
     j["passed"] = r.passed;

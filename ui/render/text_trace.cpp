@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "dns_render.h"
+#include "packetwalk/model/dns/resolve_target.h"
 #include "trace_render.h"
 
 namespace packetwalk::ui::render {
@@ -36,6 +38,7 @@ std::string what(const model::trace::Hop& h) {
     case HopAction::Netfilter: {
       std::string s = h.detail + " " + h.hook + ": " + std::to_string(h.rules_evaluated) + " rule" +
                       (h.rules_evaluated == 1 ? "" : "s") + " tested";
+      if (h.lookups) s += ", " + std::to_string(h.lookups) + " lookup" + (h.lookups == 1 ? "" : "s");
       return s;
     }
     case HopAction::Dnat:
@@ -57,25 +60,36 @@ std::string what(const model::trace::Hop& h) {
   return "?";
 }
 
+// The hops that change or decide something: what the compact view of a DNS exchange keeps.
+bool is_milestone(const model::trace::Hop& h) {
+  switch (h.action) {
+    case HopAction::Send:
+    case HopAction::Dnat:
+    case HopAction::Snat:
+    case HopAction::Encapsulate:
+    case HopAction::Deliver:
+    case HopAction::Respond:
+    case HopAction::Drop: return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
-void write_text(std::ostream& out, const ProbeReport& r, bool verbose) {
-  const auto& tr = r.result.trace;
-  out << "probe";
-  if (!r.name.empty()) out << " " << r.name;
-  out << ": " << r.from << " -> " << r.to << " " << r.protocol << "\n";
+void write_legs(std::ostream& out, const std::vector<model::trace::Leg>& legs, bool verbose, bool milestones_only) {
   std::size_t node_w = 4, where_w = 5;
-  for (const auto& leg : tr.legs) {
+  for (const auto& leg : legs) {
     for (const auto& h : leg.hops) {
       node_w = std::max(node_w, h.node.size());
       where_w = std::max(where_w, where(h).size());
     }
   }
-  for (const auto& leg : tr.legs) {
+  for (const auto& leg : legs) {
     const auto& first = leg.hops.front().packet;
     out << "\n  " << leg.name << "  " << addresses(first) << "\n";
     for (const auto& h : leg.hops) {
       if (!verbose && h.action == HopAction::Netfilter && h.rules.empty()) continue;
+      if (milestones_only && !is_milestone(h)) continue;
       out << "  " << std::setw(12) << sim::format_time(h.time) << "  " << std::left << std::setw(static_cast<int>(node_w))
           << (h.node.empty() ? "-" : h.node) << "  " << std::setw(static_cast<int>(where_w)) << where(h) << std::right << "  "
           << what(h) << "\n";
@@ -87,9 +101,32 @@ void write_text(std::ostream& out, const ProbeReport& r, bool verbose) {
       }
     }
   }
-  out << "\nresult: " << model::trace::disposition_name(tr.disposition) << " (" << tr.reason << ")\n";
+}
+
+std::string outcome_name(const ProbeReport& r) {
+  if (r.dns) {
+    std::string failed = model::dns::failed_lookup_outcome(r.dns->result);
+    if (!failed.empty()) return failed;
+  }
+  return std::string(model::trace::disposition_name(r.result.trace.disposition));
+}
+
+std::string colored(const std::string& word, bool good, bool color) {
+  if (!color) return word;
+  return std::string(good ? "\033[32m" : "\033[1;31m") + word + "\033[0m";
+}
+
+void write_text(std::ostream& out, const ProbeReport& r, bool verbose, bool color) {
+  const auto& tr = r.result.trace;
+  out << "probe";
+  if (!r.name.empty()) out << " " << r.name;
+  out << ": " << r.from << " -> " << r.to << " " << r.protocol << "\n";
+  if (r.dns) write_dns_legs(out, *r.dns, verbose);
+  write_legs(out, tr.legs, verbose, false);
+  const bool connected = tr.disposition == model::trace::Disposition::Connected;
+  out << "\nresult: " << colored(outcome_name(r), connected, color) << " (" << tr.reason << ")\n";
   if (!r.expected.empty()) {
-    out << "expected: " << r.expected << " -> " << (r.passed ? "PASS" : "FAIL") << "\n";
+    out << "expected: " << r.expected << " -> " << colored(r.passed ? "PASS" : "FAIL", r.passed, color) << "\n";
     for (const auto& f : r.failures) out << "  " << f << "\n";
   }
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "packetwalk/model/datapath/topology.h"
 #include "packetwalk/model/trace/trace.h"
@@ -21,7 +22,10 @@ namespace packetwalk::model::datapath {
 // Cost model (see docs/cost-model.md for where the numbers come from).
 struct EngineCosts {
   sim::Time stack_pass = sim::Time::ns(1000);     // one pass through a namespace's IP stack
-  sim::Time per_rule = sim::Time::ns(25);         // one iptables rule tested (linear walk)
+  sim::Time per_rule = sim::Time::ns(25);         // one iptables or nftables rule tested (linear walk)
+  sim::Time per_lookup = sim::Time::ns(40);       // one nftables set / verdict-map lookup (hash)
+  sim::Time ipvs_lookup = sim::Time::ns(100);     // IPVS: virtual-server and connection-table lookups
+  sim::Time ipvs_schedule = sim::Time::ns(150);   // IPVS: scheduling a new connection (rr + ip_vs_conn)
   sim::Time bridge_forward = sim::Time::ns(500);  // one Linux bridge FDB forward
   sim::Time vxlan = sim::Time::ns(2000);          // VXLAN encapsulation or decapsulation
   sim::Time socket = sim::Time::ns(5000);         // application turnaround (accept, answer)
@@ -80,12 +84,30 @@ private:
   void conntrack_in(Pass& pass, net::Packet& p, sim::Time t);
   void apply_established_nat(Pass& pass, NfHook hook, net::Packet& p, sim::Time t);
   bool walk(Pass& pass, NfTableKind table, NfHook hook, net::Packet& p, sim::Time& t, const std::string& out_iface);
+  // nftables base chains at `hook` with lo <= priority < hi, in priority order (engine_nft.cpp).
+  bool run_nft(Pass& pass, NfHook hook, int lo, int hi, net::Packet& p, sim::Time& t, const std::string& out_iface);
+  bool walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& p, sim::Time& t, const std::string& out_iface);
+  // IPVS (engine_ipvs.cpp): at LOCAL_IN a packet for a virtual server is translated and sent on
+  // (true: IPVS took it); at FORWARD replies get the virtual address back.
+  bool ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t);
+  void ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t);
+  // What a walk decided, applied by one routine for iptables and nftables alike.
+  struct Decision;
+  bool apply_decision(Pass& pass, const trace::Hop& walked, const net::Packet& before, const Decision& d,
+                      net::Packet& p, sim::Time t, const std::string& out_iface);
+  sim::RandomStream& proxy_random(NetnsId ns);  // the node's "kube-proxy/<netns>" stream
 
   Topology& topology_;
   sim::Simulator& simulator_;
   sim::RandomStreams& random_;
   EngineCosts costs_;
   std::uint64_t next_packet_id_ = 1;
+  std::vector<sim::RandomStream*> proxy_random_;  // by netns, looked up once per engine
+  // While the host routes a frame that was addressed to a bridge (bridge_input): the port it came
+  // in by and its destination before PREROUTING. br_netfilter bridges a DNATed frame whose route
+  // leads back into that bridge, so it may not leave by that port without hairpin_mode (forward).
+  IfaceId routed_from_port_ = kNone;
+  net::Ipv4Address routed_dst_before_;
 };
 
 }  // namespace packetwalk::model::datapath

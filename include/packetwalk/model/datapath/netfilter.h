@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -62,7 +63,8 @@ struct RejectTarget { std::string with; };  // empty = icmp-port-unreachable (ke
 struct DnatTarget { net::Ipv4Address address; std::optional<net::Port> port; };
 struct SnatTarget { net::Ipv4Address address; };
 struct MasqueradeTarget { bool random_fully = false; };
-struct MarkTarget { enum class Op { Set, Or, Xor } op = Op::Or; std::uint32_t value = 0; };
+// SetXmark: mark = (mark & ~mask) ^ value (`--set-xmark value/mask`, Calico's way to set or clear bits).
+struct MarkTarget { enum class Op { Set, Or, Xor, SetXmark } op = Op::Or; std::uint32_t value = 0; std::uint32_t mask = 0; };
 struct NoTarget {};  // a rule without -j: counts, then the walk continues
 
 using Target = std::variant<NoTarget, JumpTarget, AcceptTarget, DropTarget, ReturnTarget, RejectTarget,
@@ -91,6 +93,8 @@ struct Chain {
   std::vector<Rule> rules;
 };
 
+struct TableIndex;  // netfilter_index.h
+
 // One table (filter, nat, ...): built-in chains plus user chains, looked up by name.
 // Printing order is canonical (see netfilter_save.cpp): built-ins in kernel order, then user
 // chains in the order kube-proxy's own tests sort them.
@@ -102,6 +106,10 @@ struct Table {
   const Chain* find(const std::string& name) const;
   void append(const std::string& chain_name, Rule rule);
   void prepend(const std::string& chain_name, Rule rule);
+
+  // The walker's lookup cache (netfilter_index.h): built on first walk, dropped by chain(),
+  // append() and prepend(). Change rules only through those (or drop it yourself).
+  mutable std::shared_ptr<const TableIndex> index_cache;
 };
 
 // The tables of one network namespace.

@@ -62,7 +62,11 @@ struct WalkInput {
 
 // Walks `table`'s built-in chain for `in.hook`. May change `packet.mark` (MARK targets) and the
 // recent lists; address rewriting is returned, not applied, because conntrack owns NAT.
+// Long chains are walked through the table's index (netfilter_index.h): rules that cannot match
+// the packet are skipped but still counted in rules_evaluated, so the result is the in-order one.
 WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env);
+// The same walk testing every rule in order (the reference the indexed walk is tested against).
+WalkResult walk_table_linear(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env);
 
 // Whether all of a rule's matches hold. Exposed for tests and for the rule index.
 bool rule_matches(const Rule& rule, const WalkInput& in, const net::Packet& packet, const WalkEnvironment& env);

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "packetwalk/model/datapath/conntrack.h"
+#include "packetwalk/model/datapath/ipset.h"
+#include "packetwalk/model/datapath/ipvs.h"
 #include "packetwalk/model/datapath/netfilter.h"
 #include "packetwalk/model/datapath/netfilter_walk.h"
+#include "packetwalk/model/datapath/nft.h"
 #include "packetwalk/model/net/ip.h"
 #include "packetwalk/model/net/packet.h"
 #include "packetwalk/sim/time.h"
@@ -33,6 +36,8 @@ struct Interface {
   IfaceKind kind = IfaceKind::Ethernet;
   net::MacAddress mac;
   std::vector<net::Cidr> addresses;  // address with its prefix length, e.g. 10.244.0.1/24
+  // The addresses are /32s sorted by address, so lookups bisect (kube-ipvs0 holds every Service IP).
+  bool sorted_host_addresses = false;
   std::uint32_t mtu = 1500;
   bool up = true;
   IfaceId peer = kNone;          // veth: the other end
@@ -97,7 +102,9 @@ struct Netns {
   RecentTable recent;
   Sysctls sysctls;
   std::map<std::pair<net::Protocol, net::Port>, Listener> listeners;
-  std::map<std::string, std::vector<net::Ipv4Address>> ipsets;  // name -> members (text form kept by builders)
+  std::map<std::string, IpSet> ipsets;  // name -> set (`-m set --match-set`)
+  NftRuleset nft;                       // nftables tables (kube-proxy nftables mode); linked
+  Ipvs ipvs;                            // IPVS virtual servers and connection state (IPVS mode)
   bool kube_proxy_running = true;
 };
 
@@ -106,6 +113,9 @@ struct Segment {
   std::string name;
   std::vector<IfaceId> ports;
   sim::Time latency;
+  // The switches' MTU (IP bytes a frame may carry); 0: whatever the ports send. Switches do not
+  // fragment or answer ICMP: a larger frame is lost on the wire (the underlayMtu fault).
+  std::uint32_t mtu = 0;
 };
 
 class Topology {
@@ -122,6 +132,7 @@ public:
   Interface& iface(IfaceId id) { return ifaces_[id]; }
   const Interface& iface(IfaceId id) const { return ifaces_[id]; }
   const Segment& segment(std::uint32_t id) const { return segments_[id]; }
+  Segment& segment(std::uint32_t id) { return segments_[id]; }
   const std::vector<Netns>& all_netns() const { return netns_; }
   const std::vector<Interface>& all_interfaces() const { return ifaces_; }
 

@@ -20,6 +20,9 @@
 #include <vector>
 
 #include "packetwalk/model/load/diagnostic.h"
+#include "packetwalk/model/load/dns_spec.h"
+#include "packetwalk/model/load/http_spec.h"
+#include "packetwalk/model/load/fault_spec.h"
 #include "packetwalk/model/load/manifest_loader.h"
 #include "packetwalk/model/net/ip.h"
 
@@ -59,6 +62,7 @@ struct ClusterSpec {
   net::Cidr external_network{net::Ipv4Address::from_octets(203, 0, 113, 0), 24};
   std::vector<ExternalHost> external_hosts;  // default: client 203.0.113.10
   net::Cidr load_balancer_pool{net::Ipv4Address::from_octets(198, 51, 100, 0), 24};
+  DnsSpec dns;  // cluster DNS (CoreDNS), the nodes' resolver and upstream servers (dns_spec.h)
 
   // Which fields the scenario wrote; the others hold the defaults above.
   struct Explicit {
@@ -103,8 +107,14 @@ struct Expectation {
   bool present = false;            // false: the probe only reports what happens
   std::string outcome;             // connected | refused | timeout | unreachable | dropped | nxdomain
   std::vector<std::string> via;    // hop/step names the trace must pass, in order ("flannel.1", "DNAT")
-  std::string backend;             // "ns/pod" that must answer (Services)
+  std::string backend;             // "ns/pod" that must answer (Services; HTTP: the last backend)
+  int status = 0;                  // HTTP status the client must get (0: not checked)
+  std::vector<std::string> not_via;        // names the trace must not pass (same vocabulary as via)
+  std::optional<double> latency_max_us;    // the final hop's time must not exceed this (microseconds)
+  std::string dropped_by;          // "NetworkPolicy/NAME" (or NS/NAME): the policy whose rules dropped it
 };
+
+inline constexpr int kProbeSizeMtu = -1;  // `size: mtu`: a full-size packet, as TCP sends one
 
 struct ProbeSpec {
   std::string name;       // unique; "probe-<N>" (1-based) when not written
@@ -112,6 +122,9 @@ struct ProbeSpec {
   std::string container;  // optional
   std::string to;         // "ns/pod:port", "pod:port", "IP:port", "localhost:port", later services and URLs
   std::string protocol = "TCP";  // TCP | UDP | SCTP | ICMP
+  std::optional<int> size;       // IP total length of the first packet; nullopt: the probe's default;
+                                 // kProbeSizeMtu: the MTU of the source's route to the destination
+  HttpProbeSpec http;     // the HTTP request it carries (also implied by an http(s):// `to`)
   Expectation expect;
   SourcePos pos;          // of the probe entry
 };
@@ -124,6 +137,11 @@ struct Scenario {
   std::vector<std::string> manifest_paths;  // resolved paths of the manifest entries that exist
   ManifestSet manifests;                    // everything loaded (files and inline), validated, sorted
   std::vector<ProbeSpec> probes;            // in written order
+  std::map<std::string, std::string> hosts;  // `hosts:` name -> IPv4 address (checked), before DNS
+  std::vector<TrafficSpec> traffic;         // `traffic:` load runs (http_spec.h)
+  std::vector<FaultSpec> faults;            // planted when the cluster is built (cluster/faults.h)
+  std::string golden;                       // the pinned `packetwalk run` output, resolved; "" = none
+  std::optional<LabSpec> lab;               // a lab: fails as written, passes with lab->fix applied
 };
 
 // Reads a scenario and every manifest it names. Never throws; problems are Diagnostics with the

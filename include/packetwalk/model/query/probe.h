@@ -17,6 +17,7 @@ struct ProbeTarget {
   datapath::NetnsId from = datapath::kNone;
   net::Ipv4Address dst;
   net::Port port = 0;
+  net::Port sport = 0;  // the client's source port; 0: an ephemeral port picked at random
   net::Protocol protocol = net::Protocol::Tcp;
   std::uint16_t size = 60;  // IP total length of the first packet (SYN or datagram)
   bool dont_fragment = true;
@@ -47,6 +48,7 @@ public:
   ProbeResult run(const ProbeTarget& target);
   // Keeps conntrack (and `recent` lists) between runs: for session affinity and reuse scenarios.
   void keep_state(bool keep) { keep_state_ = keep; }
+  bool keeps_state() const { return keep_state_; }
 
 private:
   struct Impl;

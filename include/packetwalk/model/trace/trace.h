@@ -70,6 +70,7 @@ struct Hop {
   std::string hook;                   // "PREROUTING" etc. for netfilter hops
   std::vector<RuleHit> rules;         // rules that matched, in walk order
   std::uint32_t rules_evaluated = 0;  // rules tested at this hook (the node's cost)
+  std::uint32_t lookups = 0;          // set/map/IPVS table lookups at this hook (nftables, IPVS)
   DropReason drop_reason = DropReason::None;
 };
 

@@ -1,0 +1,75 @@
+#pragma once
+// A lookup cache over one iptables Table, so that walking KUBE-SERVICES with 10,000 Services costs
+// a hash lookup instead of 10,000 rule tests — while the walk still reports the count a real node
+// pays (rules_evaluated is the in-order count; see walk_table).
+//
+// For each chain: the resolved jump target of each rule, the rendered text of each rule (made on
+// first use: traces show matched rules), and for long chains a candidate index. A rule is
+// "keyed" when it can match only one (protocol, destination port) — it has a single non-negated
+// --dport — optionally with one destination address (-d a.b.c.d/32), and testing it has no side
+// effects (no statistic or recent match). Rules that are not keyed are candidates for every packet.
+// For a packet, the candidates are the keyed rules of its (dst, proto, dport) and (proto, dport)
+// and the unkeyed rules, in rule order; every other rule is certain to fail without side effects,
+// so skipping it changes nothing but the time taken.
+//
+// Validity: the cache belongs to one Table object (its address) with a given number of chains;
+// Table's mutators drop it, and the walker rebuilds it when the owner or chain count differ.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "packetwalk/model/datapath/netfilter.h"
+#include "packetwalk/model/net/packet.h"
+
+namespace packetwalk::model::datapath {
+
+struct ChainIndex {
+  const Chain* chain = nullptr;
+  std::vector<const ChainIndex*> jump_target;  // per rule; nullptr when the target is not a jump
+  mutable std::vector<std::string> text;       // per rule, "-A CHAIN ..." once rendered
+
+  // Candidate index (only for chains of at least kIndexedChainLength rules).
+  bool indexed = false;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_address;  // (dst, proto, dport)
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_port;     // (proto, dport)
+  std::vector<std::uint32_t> always;                                          // unkeyed rules
+
+  const std::string& rule_text(std::size_t i) const;
+};
+
+struct TableIndex {
+  const Table* owner = nullptr;
+  std::size_t chain_count = 0;
+  std::vector<ChainIndex> chains;
+  const ChainIndex* builtin[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};  // by NfHook
+  std::unordered_map<const Chain*, const ChainIndex*> by_chain;
+
+  const ChainIndex* of(const Chain* c) const {
+    auto it = by_chain.find(c);
+    return it == by_chain.end() ? nullptr : it->second;
+  }
+};
+
+inline constexpr std::size_t kIndexedChainLength = 16;
+
+// The table's cache, built (or rebuilt) when missing or stale.
+const TableIndex& table_index(const Table& table);
+
+// The cursor over one chain's candidates for one packet. next(i) gives the first candidate rule at
+// or after position i, or the chain length when none is left.
+class CandidateCursor {
+public:
+  CandidateCursor(const ChainIndex& c, const net::Packet& p);
+  std::uint32_t next(std::uint32_t from) const;
+
+private:
+  const ChainIndex* chain_;
+  const std::vector<std::uint32_t>* lists_[3] = {nullptr, nullptr, nullptr};
+};
+
+std::uint64_t index_key(net::Ipv4Address dst, net::Protocol proto, net::Port dport);
+std::uint32_t index_key(net::Protocol proto, net::Port dport);
+
+}  // namespace packetwalk::model::datapath

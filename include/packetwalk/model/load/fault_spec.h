@@ -1,0 +1,79 @@
+#pragma once
+// Faults planted in a scenario's cluster, and labs: scenarios whose expectations describe the
+// healthy cluster, shipped with the fix that makes them pass (docs/scenario-format.md, "Faults"
+// and "Labs"; scenarios/labs/README.md).
+//
+//   faults:
+//     - kubeProxyDown: node-1                       # kube-proxy never synced: no KUBE-* rules
+//     - {kubeProxyStale: node-1, ignoreServices: [default/api]}  # synced before these existed
+//     - cniDown: node-2                             # flannel.1 (the VXLAN device) down
+//     - linkDown: node-2                            # the node's eth0 down
+//     - underlayMtu: 1400                           # the node network carries at most 1400 bytes
+//     - conntrackMax: {node: node-1, entries: 0}    # nf_conntrack_max on the node
+//     - hairpinModeOff: node-2                      # cni0 ports without hairpin_mode
+//   lab:
+//     fix: fixes/restart-kube-proxy.yaml            # manifests (and a `kind: Fix` document)
+//     breaks: [client-to-api]                       # probes the fault must break (default: any)
+//     layer: kube-proxy                             # what `packetwalk diagnose` must name
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "packetwalk/model/load/diagnostic.h"
+#include "packetwalk/model/load/manifest_loader.h"
+
+namespace packetwalk::model::load {
+
+enum class FaultKind : std::uint8_t {
+  KubeProxyDown,
+  KubeProxyStale,
+  CniDown,
+  LinkDown,
+  UnderlayMtu,
+  ConntrackMax,
+  HairpinModeOff,
+};
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::KubeProxyDown;
+  std::string node;                          // every kind but UnderlayMtu
+  int value = 0;                             // UnderlayMtu: bytes; ConntrackMax: entries
+  std::vector<std::string> ignore_services;  // KubeProxyStale: "ns/name" (or "name": default)
+  SourcePos pos;
+
+  friend bool operator==(const FaultSpec& a, const FaultSpec& b) {
+    return a.kind == b.kind && a.node == b.node && a.value == b.value && a.ignore_services == b.ignore_services;
+  }
+};
+
+// The fault as the scenario writes it: "kubeProxyDown: node-1", "underlayMtu: 1400".
+std::string fault_text(const FaultSpec& f);
+
+struct LabSpec {
+  std::string fix;                  // the fix file, resolved against the scenario's directory
+  std::vector<std::string> breaks;  // probe names; empty: at least one probe must fail unfixed
+  std::string layer;                // the layer diagnose names for the first broken probe ("" = unchecked)
+  SourcePos pos;
+};
+
+// What a lab's fix file changes. Kubernetes objects replace the scenario's objects of the same
+// kind, namespace and name (or join them); an optional `apiVersion: packetwalk/v1, kind: Fix`
+// document changes what is not an API object: the faults left once fixed and the nodes' MTU.
+struct FixSpec {
+  std::string path;
+  std::string description;
+  ManifestSet manifests;
+  std::optional<std::vector<FaultSpec>> faults;  // nullopt: the scenario's faults stay
+  std::optional<int> mtu;                        // cluster.mtu after the fix
+};
+
+struct Scenario;
+
+// Reads a fix file (errors into `diags` with file:line:col).
+FixSpec load_fix(const std::string& path, Diagnostics& diags);
+// Applies it: objects replaced or added (then re-sorted), faults and MTU set.
+void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags);
+
+}  // namespace packetwalk::model::load

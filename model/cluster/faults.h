@@ -1,0 +1,36 @@
+#pragma once
+// Private to model/cluster: plants a scenario's faults (load/fault_spec.h) into a built datapath,
+// after the CNI and kube-proxy have programmed it, the way the failure looks on a real node:
+//   kubeProxyDown   the node's kube-proxy never synced: every KUBE-* chain it owns is absent (and
+//                   the jumps to them), kubelet's KUBE-FIREWALL stays;
+//   kubeProxyStale  kube-proxy stopped before the listed Services existed: its chains are what a
+//                   sync without them writes;
+//   cniDown         the VXLAN device (flannel.1) is down; as `ip link set down` does, the kernel
+//                   drops the routes through it;
+//   linkDown        the node's eth0 is down, its routes gone likewise;
+//   underlayMtu     the node network (the switches between the nodes) carries at most N bytes of
+//                   IP, while the nodes' eth0 still say cluster.mtu: bigger frames vanish on the
+//                   wire, without ICMP (switches do not speak IP);
+//   conntrackMax    nf_conntrack_max of the node's root namespace;
+//   hairpinModeOff  the node's cni0 ports lose hairpin_mode (the bridge plugin's hairpinMode: false).
+
+#include <vector>
+
+#include "packetwalk/model/cni/flannel.h"
+#include "packetwalk/model/datapath/topology.h"
+#include "packetwalk/model/kube/inventory.h"
+#include "packetwalk/model/kube/services.h"
+#include "packetwalk/model/load/diagnostic.h"
+#include "packetwalk/model/load/scenario.h"
+
+namespace packetwalk::model::cluster {
+
+// Errors (unknown node or Service, unsupported proxy mode) point at the fault's entry.
+void apply_faults(const load::Scenario& scenario, const kube::Inventory& inventory, const kube::ServiceState& services,
+                  const cni::Placement& placement, datapath::Topology& topology, load::Diagnostics& diags);
+
+// Removes what kube-proxy programs from one namespace's tables: every KUBE-* chain but kubelet's
+// (KUBE-FIREWALL, KUBE-KUBELET-CANARY) and every rule jumping to one of them.
+void remove_kube_proxy_rules(datapath::Netfilter& nf);
+
+}  // namespace packetwalk::model::cluster

@@ -1,0 +1,134 @@
+// IPVS in the packet engine (kube-proxy IPVS mode). Service IPs are local addresses (kube-ipvs0),
+// so a packet to one is routed to LOCAL_IN; after the INPUT hook, ip_vs_in finds the virtual
+// server, picks a real server (connection table, persistence template, or the scheduler),
+// rewrites the destination and sends the packet on: routing, POSTROUTING, out. Replies get the
+// virtual address back from ip_vs_out at FORWARD (or at LOCAL_IN for replies to this node).
+// With net.ipv4.vs.conntrack=1 (set by kube-proxy) IPVS updates the conntrack entry's reply tuple,
+// so replies are ESTABLISHED for the filter rules; the rewriting itself stays IPVS's.
+#include "engine_pass.h"
+
+namespace packetwalk::model::datapath {
+
+using trace::DropReason;
+using trace::HopAction;
+
+namespace {
+
+std::string endpoint_text(const IpvsRealServer& rs) {
+  return rs.address.to_string() + ":" + std::to_string(rs.port);
+}
+
+}  // namespace
+
+bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
+  Netns& ns = topology_.netns(pass.ns);
+  if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return false;
+
+  // A reply to a connection this node made to a virtual server: restore the virtual address.
+  if (auto vip = ns.ipvs.out(p)) {
+    const net::Packet before = p;
+    p.src = vip->first;
+    p.sport = vip->second;
+    trace::Hop hop;
+    hop.time = t;
+    hop.node = ns.node;
+    hop.netns = ns.name;
+    if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
+    hop.action = HopAction::Snat;
+    hop.hook = "INPUT";
+    hop.before = before;
+    hop.packet = p;
+    hop.detail = "IPVS: reply from the real server gets the virtual server's address back";
+    hop_hook.fire(hop);
+    return false;  // delivered locally as usual
+  }
+
+  const net::FiveTuple original = p.tuple();
+  auto choice = ns.ipvs.in(p, t);
+  if (!choice) return false;
+  const IpvsVirtualServer& vs = ns.ipvs.services()[choice->service];
+  t += costs_.ipvs_lookup + (choice->existing ? sim::Time{} : costs_.ipvs_schedule);
+
+  const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
+  trace::Hop hop;
+  hop.time = t;
+  hop.node = ns.node;
+  hop.netns = ns.name;
+  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
+  hop.action = HopAction::Netfilter;
+  hop.hook = "INPUT";
+  hop.detail = "IPVS";
+  hop.packet = p;
+  hop.lookups = choice->existing ? 1 : 2;  // connection table, then the virtual-server table
+  if (choice->real_server) {
+    const IpvsRealServer& rs = vs.real_servers[*choice->real_server];
+    hop.rules.push_back({"ipvs", vs_text, *choice->real_server + 1,
+                         "-> " + endpoint_text(rs) + " Masq " + std::to_string(rs.weight)});
+  }
+  hop_hook.fire(hop);
+
+  if (!choice->real_server) {
+    // ip_vs_leave: no usable real server; the client is told at once (ICMP port unreachable,
+    // for TCP as for UDP) and the packet dropped.
+    pass.abort();
+    emit_drop(pass.ns, pass.in, p, t, DropReason::NetfilterReject,
+              "IPVS " + vs_text + " has no real server: ICMP port unreachable (ip_vs_leave)");
+    send_icmp_error(pass.ns, p, net::IcmpKind::PortUnreachable, t);
+    return true;
+  }
+
+  const IpvsRealServer& rs = vs.real_servers[*choice->real_server];
+  const net::Packet before = p;
+  p.dst = rs.address;
+  p.dport = rs.port;
+  if (!choice->existing) {
+    ns.ipvs.bind(original, p.tuple(), choice->service);
+    if (pass.entry) pass.table->update_reply(*pass.entry, p.tuple().reversed());
+  }
+  trace::Hop nat = hop;
+  nat.action = HopAction::Dnat;
+  nat.before = before;
+  nat.packet = p;
+  nat.rules.clear();
+  nat.lookups = 0;
+  nat.detail = "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
+               (choice->existing ? std::string("connection table")
+                                 : choice->persistence_hit ? std::string("persistence template") : vs.scheduler) +
+               ")";
+  hop_hook.fire(nat);
+
+  // ip_vs_nat_xmit: route to the real server and send the packet out through POSTROUTING.
+  const Route* route = ns.routes.lookup(p.dst);
+  if (!route) {
+    pass.abort();
+    emit_drop(pass.ns, pass.in, p, t, DropReason::NoRoute, "IPVS: no route to real server " + p.dst.to_string());
+    return true;
+  }
+  const Route chosen = *route;
+  emit(HopAction::Route, pass.ns, chosen.dev, p, t, topology_.describe_route(chosen));
+  post_routing(pass, chosen, std::move(p), t);
+  return true;
+}
+
+void PacketEngine::ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t) {
+  Netns& ns = topology_.netns(pass.ns);
+  if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return;
+  auto vip = ns.ipvs.out(p);
+  if (!vip) return;
+  const net::Packet before = p;
+  p.src = vip->first;
+  p.sport = vip->second;
+  trace::Hop hop;
+  hop.time = t;
+  hop.node = ns.node;
+  hop.netns = ns.name;
+  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
+  hop.action = HopAction::Snat;
+  hop.hook = "FORWARD";
+  hop.before = before;
+  hop.packet = p;
+  hop.detail = "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)";
+  hop_hook.fire(hop);
+}
+
+}  // namespace packetwalk::model::datapath

@@ -1,0 +1,100 @@
+// nftables base chains at a hook: walked in priority order between the iptables tables (see
+// run_hook), each recorded as a netfilter hop whose rules are the nft rules that matched, and
+// whose decision goes through the same apply_decision as an iptables walk.
+#include "engine_pass.h"
+#include "packetwalk/model/datapath/nft_print.h"
+#include "packetwalk/model/datapath/nft_walk.h"
+
+namespace packetwalk::model::datapath {
+
+using trace::HopAction;
+
+namespace {
+
+struct LocalContext {
+  const Topology* topology;
+  NetnsId ns;
+};
+
+bool is_local(const void* context, net::Ipv4Address a) {
+  const auto* c = static_cast<const LocalContext*>(context);
+  return c->topology->is_local_address(c->ns, a);
+}
+
+}  // namespace
+
+bool PacketEngine::run_nft(Pass& pass, NfHook hook, int lo, int hi, net::Packet& p, sim::Time& t,
+                           const std::string& out_iface) {
+  const Netns& ns = topology_.netns(pass.ns);
+  if (ns.nft.empty()) return true;
+  for (const NftHookEntry& e : ns.nft.at_hook(hook)) {
+    if (e.hook.priority < lo || e.hook.priority >= hi) continue;
+    if (e.hook.type == NftChainType::Nat && (!pass.is_new || pass.nat_bound)) continue;
+    if (!walk_nft(pass, e, p, t, out_iface)) return false;
+  }
+  return true;
+}
+
+bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& p, sim::Time& t,
+                            const std::string& out_iface) {
+  Netns& ns = topology_.netns(pass.ns);
+  const NftTable& table = ns.nft.tables[entry.table];
+  const NftChain& chain = table.chains()[entry.chain];
+  if (chain.rules.empty() && !entry.hook.policy_drop) return true;
+
+  NftWalkInput in;
+  in.hook = entry.hook.hook;
+  in.ct_state = ct_state_bits(pass);
+  const LocalContext local{&topology_, pass.ns};
+  NftWalkEnvironment env;
+  env.is_local_address = &is_local;
+  env.context = &local;
+  env.random = &proxy_random(pass.ns);
+  env.dynamic_sets = &ns.recent;
+  env.now = t;
+
+  const net::Packet before = p;
+  NftWalkResult r = walk_nft_chain(table, entry.chain, in, p, env);
+  t += costs_.per_rule * r.rules_evaluated + costs_.per_lookup * r.lookups;
+
+  const std::string table_label = table.family() + " " + table.name();
+  trace::Hop hop;
+  hop.time = t;
+  hop.node = ns.node;
+  hop.netns = ns.name;
+  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
+  hop.action = HopAction::Netfilter;
+  hop.hook = std::string(hook_name(entry.hook.hook));
+  hop.detail = table_label + " " + chain.name;
+  hop.packet = p;
+  hop.rules_evaluated = r.rules_evaluated;
+  hop.lookups = r.lookups;
+  hop.rules.reserve(r.matched.size());
+  for (const auto& m : r.matched)
+    hop.rules.push_back({table_label, table.chains()[m.chain].name, m.rule + 1,
+                         nft_matched_text(table, m.chain, m.rule, m.element)});
+  hop_hook.fire(hop);
+
+  Decision d;
+  switch (r.verdict) {
+    case NftWalkVerdict::Accept: return true;
+    case NftWalkVerdict::Drop: d.kind = Decision::Kind::Drop; break;
+    case NftWalkVerdict::Reject: d.kind = Decision::Kind::Reject; break;
+    case NftWalkVerdict::Dnat:
+      d.kind = Decision::Kind::Dnat;
+      d.address = r.dnat->address;
+      d.port = r.dnat->port;
+      break;
+    case NftWalkVerdict::Masquerade: d.kind = Decision::Kind::Masquerade; break;
+  }
+  if (r.decided_by) {
+    const auto& ref = *r.decided_by;
+    const NftChain& c = table.chains()[ref.chain];
+    d.decided = "add rule " + table_label + " " + c.name + " " + nft_matched_text(table, ref.chain, ref.rule, ref.element);
+  } else {
+    d.decided = "policy drop of " + table_label + " " + chain.name;
+  }
+  return apply_decision(pass, hop, before, d, p, t, out_iface);
+}
+
+}  // namespace packetwalk::model::datapath

@@ -1,0 +1,161 @@
+// The iptables walk at one hook, and what the engine does with any walk's decision (iptables or
+// nftables): record the netfilter hop with the matched rules, then accept, drop, reject (ICMP
+// back to the sender), or rewrite the packet and bind the NAT in its conntrack entry.
+#include "engine_pass.h"
+#include "packetwalk/model/datapath/netfilter_index.h"
+
+namespace packetwalk::model::datapath {
+
+using trace::DropReason;
+using trace::HopAction;
+
+sim::RandomStream& PacketEngine::proxy_random(NetnsId ns) {
+  if (proxy_random_.size() <= ns) proxy_random_.resize(ns + 1, nullptr);
+  if (!proxy_random_[ns]) proxy_random_[ns] = &random_.stream("kube-proxy/" + topology_.netns(ns).name);
+  return *proxy_random_[ns];
+}
+
+bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p, sim::Time& t,
+                        const std::string& out_iface) {
+  Netns& ns = topology_.netns(pass.ns);
+  const Table& table = ns.netfilter.table(tk);
+  const TableIndex& index = table_index(table);
+  const ChainIndex* builtin_index = index.builtin[static_cast<int>(hook)];
+  if (!builtin_index) return true;
+  const Chain* builtin = builtin_index->chain;
+  if (builtin->rules.empty() && builtin->policy != "DROP") return true;
+
+  WalkInput in;
+  in.hook = hook;
+  if (pass.in != kNone) {
+    const Interface& i = topology_.iface(pass.in);
+    // iptables sees the bridge, not the port, as the input device of bridged/bridge-received packets.
+    in.in_iface = i.master != kNone ? topology_.iface(i.master).name : i.name;
+  }
+  in.out_iface = out_iface;
+  in.ct_state = ct_state_bits(pass);
+  in.bridged = pass.bridged;
+  WalkEnvironment env;
+  env.is_local_address = [&](net::Ipv4Address a) { return topology_.is_local_address(pass.ns, a); };
+  env.set_contains = [&](const SetMatch& m, const net::Packet& pk) {
+    auto it = ns.ipsets.find(m.set_name);
+    return it != ns.ipsets.end() && it->second.matches(m.flags, pk);
+  };
+  env.random = &proxy_random(pass.ns);
+  env.recent = &ns.recent;
+  env.now = t;
+
+  net::Packet before = p;
+  WalkResult r = walk_table(table, in, p, env);
+  t += costs_.per_rule * r.rules_evaluated;
+
+  trace::Hop hop;
+  hop.time = t;
+  hop.node = ns.node;
+  hop.netns = ns.name;
+  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
+  hop.action = HopAction::Netfilter;
+  hop.hook = std::string(hook_name(hook));
+  hop.detail = std::string(table_name(tk));
+  hop.packet = p;
+  hop.rules_evaluated = r.rules_evaluated;
+  // Rule texts are rendered once per rule and kept in the table's index.
+  auto text_of = [&](const RuleRef& ref) -> const std::string& {
+    return index.of(table.find(ref.chain))->rule_text(ref.number - 1);
+  };
+  hop.rules.reserve(r.matched.size());
+  for (const auto& ref : r.matched) hop.rules.push_back({ref.table, ref.chain, ref.number, text_of(ref)});
+  hop_hook.fire(hop);
+
+  Decision d;
+  switch (r.verdict) {
+    case WalkVerdict::Accept: return true;
+    case WalkVerdict::Drop: d.kind = Decision::Kind::Drop; break;
+    case WalkVerdict::Reject:
+      d.kind = Decision::Kind::Reject;
+      d.reject = r.reject_with == "icmp-host-unreachable" ? net::IcmpKind::HostUnreachable
+                 : r.reject_with == "icmp-net-unreachable" ? net::IcmpKind::NetUnreachable
+                 : r.reject_with == "icmp-admin-prohibited" ? net::IcmpKind::AdminProhibited
+                                                             : net::IcmpKind::PortUnreachable;
+      break;
+    case WalkVerdict::Dnat:
+      d.kind = Decision::Kind::Dnat;
+      d.address = r.dnat->address;
+      d.port = r.dnat->port;
+      break;
+    case WalkVerdict::Snat:
+      d.kind = Decision::Kind::Snat;
+      d.address = r.snat->address;
+      break;
+    case WalkVerdict::Masquerade: d.kind = Decision::Kind::Masquerade; break;
+  }
+  d.decided = r.decided_by ? text_of(*r.decided_by) : "policy " + builtin->policy + " of " + builtin->name;
+  return apply_decision(pass, hop, before, d, p, t, out_iface);
+}
+
+bool PacketEngine::apply_decision(Pass& pass, const trace::Hop& walked, const net::Packet& before, const Decision& d,
+                                  net::Packet& p, sim::Time t, const std::string& out_iface) {
+  Netns& ns = topology_.netns(pass.ns);
+  auto nat_hop = [&](HopAction action) {
+    trace::Hop nat = walked;
+    nat.action = action;
+    nat.before = before;
+    nat.packet = p;
+    nat.rules.clear();
+    nat.rules_evaluated = 0;
+    nat.lookups = 0;
+    nat.detail = d.decided;
+    hop_hook.fire(nat);
+  };
+  switch (d.kind) {
+    case Decision::Kind::Accept:
+      return true;
+    case Decision::Kind::Drop:
+      pass.abort();
+      emit_drop(pass.ns, pass.in, p, t, DropReason::NetfilterDrop, d.decided);
+      return false;
+    case Decision::Kind::Reject:
+      pass.abort();
+      emit_drop(pass.ns, pass.in, p, t, DropReason::NetfilterReject, d.decided);
+      send_icmp_error(pass.ns, p, d.reject, t);
+      return false;
+    case Decision::Kind::Dnat:
+      p.dst = d.address;
+      if (d.port) p.dport = *d.port;
+      if (pass.entry) {
+        pass.entry->dnat = true;
+        pass.table->update_reply(*pass.entry, p.tuple().reversed());
+      }
+      pass.nat_bound = true;
+      nat_hop(HopAction::Dnat);
+      return true;
+    case Decision::Kind::Snat:
+    case Decision::Kind::Masquerade:
+      if (d.kind == Decision::Kind::Snat) {
+        p.src = d.address;
+      } else if (auto oi = topology_.find_iface(pass.ns, out_iface)) {
+        // MASQUERADE: the primary address of the outgoing device, chosen after routing. A device
+        // without an address (Calico's cali* veths) gets another device's, as inet_select_addr does.
+        if (auto a = topology_.iface(*oi).primary_address()) {
+          p.src = *a;
+        } else {
+          for (IfaceId id : ns.interfaces) {
+            const Interface& i = topology_.iface(id);
+            if (i.kind == IfaceKind::Loopback || !i.primary_address()) continue;
+            p.src = *i.primary_address();
+            break;
+          }
+        }
+      }
+      if (pass.entry) {
+        pass.entry->snat = true;
+        pass.table->update_reply(*pass.entry, p.tuple().reversed());
+      }
+      pass.nat_bound = true;
+      nat_hop(HopAction::Snat);
+      return true;
+  }
+  return true;
+}
+
+}  // namespace packetwalk::model::datapath

@@ -1,0 +1,17 @@
+#pragma once
+// Private to model/load: the HTTP parts of scenario files (http_spec.h): `hosts`, `traffic`, a
+// probe's `http` and an expectation's `status`.
+
+#include "packetwalk/model/load/scenario.h"
+#include "yaml_reader.h"
+
+namespace packetwalk::model::load::detail {
+
+// Reads the top-level `hosts` and `traffic` of a scenario (the reader `m` knows the keys).
+void read_http_fields(ParseContext& ctx, const MapReader& m, Scenario& s);
+// A probe's `http: {method, host, path, headers}`.
+HttpProbeSpec read_http_probe(ParseContext& ctx, const Field& f);
+// An expectation's `status:` (100-599).
+int read_http_status(ParseContext& ctx, const Field& f);
+
+}  // namespace packetwalk::model::load::detail

@@ -1,0 +1,198 @@
+// packetwalk reach: which pods can open a connection to which, per port, as truth tables like the
+// upstream NetworkPolicy e2e tests print them (rows: sources, columns: destinations).
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "commands.h"
+#include "options.h"
+#include "packetwalk/model/query/reachability.h"
+
+namespace packetwalk::ui::cli {
+
+namespace {
+
+using model::query::ReachMatrix;
+using model::query::ReachPort;
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// (from, to) -> cell, per port: what the tables read.
+std::map<ReachPort, std::map<std::pair<std::string, std::string>, const model::query::ReachCell*>> by_port(const ReachMatrix& m) {
+  std::map<ReachPort, std::map<std::pair<std::string, std::string>, const model::query::ReachCell*>> out;
+  for (const auto& c : m.results) out[c.port][{c.from, c.to}] = &c;
+  return out;
+}
+
+void write_json(std::ostream& out, const ReachMatrix& m) {
+  out << "{\"schema\":\"packetwalk/reach/v1\",\"ports\":[";
+  for (std::size_t i = 0; i < m.ports.size(); ++i) out << (i ? "," : "") << json_string(m.ports[i].to_string());
+  out << "],\"pods\":[";
+  for (std::size_t i = 0; i < m.pods.size(); ++i) out << (i ? "," : "") << json_string(m.pods[i]);
+  out << "],\"results\":[";
+  for (std::size_t i = 0; i < m.results.size(); ++i) {
+    const auto& c = m.results[i];
+    out << (i ? "," : "") << "\n{\"from\":" << json_string(c.from) << ",\"to\":" << json_string(c.to)
+        << ",\"port\":" << json_string(c.port.to_string()) << ",\"allowed\":" << (c.allowed ? "true" : "false")
+        << ",\"listening\":" << (c.listening ? "true" : "false") << ",\"reason\":" << json_string(c.reason) << "}";
+  }
+  out << "]}\n";
+}
+
+void write_csv(std::ostream& out, const ReachMatrix& m) {
+  out << "from,to,port,allowed,listening,reason\n";
+  for (const auto& c : m.results) {
+    out << csv_field(c.from) << "," << csv_field(c.to) << "," << c.port.to_string() << "," << (c.allowed ? "true" : "false")
+        << "," << (c.listening ? "true" : "false") << "," << csv_field(c.reason) << "\n";
+  }
+}
+
+// Destinations that have a result for `port` (all pods when ports were given explicitly).
+std::vector<std::string> columns(const ReachMatrix& m, const std::map<std::pair<std::string, std::string>, const model::query::ReachCell*>& cells) {
+  std::set<std::string> with;
+  for (const auto& [key, cell] : cells) with.insert(key.second);
+  std::vector<std::string> out;
+  for (const auto& p : m.pods)
+    if (with.count(p)) out.push_back(p);
+  return out;
+}
+
+void write_table(std::ostream& out, const ReachMatrix& m, bool markdown) {
+  if (!markdown) {
+    out << "CNI " << m.cni << (m.enforced ? " enforces NetworkPolicy" : " does not enforce NetworkPolicy: every pair is allowed")
+        << ". Rows: sources, columns: destinations; '.' allowed, 'X' denied.\n";
+  }
+  const auto tables = by_port(m);
+  for (const auto& port : m.ports) {
+    auto it = tables.find(port);
+    if (it == tables.end()) continue;
+    const auto cols = columns(m, it->second);
+    out << "\n" << (markdown ? "### " : "") << port.to_string() << "\n\n";
+    std::size_t width = 1;
+    for (const auto& p : m.pods) width = std::max(width, p.size());
+    if (markdown) {
+      out << "| from \\ to |";
+      for (const auto& c : cols) out << " " << c << " |";
+      out << "\n|---|";
+      for (std::size_t i = 0; i < cols.size(); ++i) out << ":-:|";
+      out << "\n";
+    } else {
+      out << std::left << std::setw(static_cast<int>(width)) << "-";
+      for (const auto& c : cols) out << "  " << c;
+      out << "\n";
+    }
+    for (const auto& from : m.pods) {
+      if (markdown) out << "| " << from << " |";
+      else out << std::left << std::setw(static_cast<int>(width)) << from;
+      for (const auto& to : cols) {
+        auto cell = it->second.find({from, to});
+        std::string mark = cell == it->second.end() ? "-" : cell->second->allowed ? "." : "X";
+        if (markdown) out << " " << mark << " |";
+        else out << "  " << std::left << std::setw(static_cast<int>(to.size())) << mark;
+      }
+      out << "\n";
+    }
+  }
+  if (m.ports.empty()) out << "\nNo ports: no pod declares a container port (give --port).\n";
+}
+
+void write_dot(std::ostream& out, const ReachMatrix& m) {
+  out << "digraph reach {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
+  std::map<std::string, std::vector<std::string>> by_ns;
+  for (const auto& p : m.pods) by_ns[p.substr(0, p.find('/'))].push_back(p);
+  for (const auto& [ns, pods] : by_ns) {
+    out << "  subgraph " << json_string("cluster_" + ns) << " {\n    label=" << json_string("namespace " + ns) << ";\n";
+    for (const auto& p : pods) out << "    " << json_string(p) << ";\n";
+    out << "  }\n";
+  }
+  std::map<std::pair<std::string, std::string>, std::string> edges;
+  for (const auto& c : m.results) {
+    if (!c.allowed || c.from == c.to) continue;
+    auto& label = edges[{c.from, c.to}];
+    label += (label.empty() ? "" : ",") + c.port.to_string();
+  }
+  for (const auto& [key, label] : edges)
+    out << "  " << json_string(key.first) << " -> " << json_string(key.second) << " [label=" << json_string(label) << "];\n";
+  out << "}\n";
+}
+
+}  // namespace
+
+int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
+  po::options_description d("Options");
+  add_input_options(d);
+  d.add_options()("scenario", po::value<std::string>(), "scenario file whose cluster to use")(
+      "port", po::value<std::vector<std::string>>()->composing(),
+      "PORT[/PROTOCOL] to check (repeatable; default: each destination's declared container ports)")(
+      "namespace,n", po::value<std::string>(), "only pods of this namespace (default: all but kube-system)")(
+      "all-namespaces,A", po::bool_switch(), "include kube-system");
+  add_output_option(d, "table | json | csv | md | dot", "table");
+  po::positional_options_description pos;
+  po::variables_map vm;
+  bool help = false;
+  const std::string usage = "packetwalk reach -f PATH... [--cni calico] [--port 80/TCP]... [-n NS] [-o table|json|csv|md|dot]";
+  if (!parse_args(args, d, pos, vm, out, err, usage, help)) return help ? kOk : kBadInput;
+  const std::string format = vm["output"].as<std::string>();
+  if (format != "table" && format != "json" && format != "csv" && format != "md" && format != "dot") {
+    err << "packetwalk reach: unknown output format \"" << format << "\" (table, json, csv, md, dot)\n";
+    return kBadInput;
+  }
+  model::query::ReachOptions options;
+  if (vm.count("port")) {
+    for (const auto& text : vm["port"].as<std::vector<std::string>>()) {
+      std::string error;
+      auto p = model::query::parse_reach_port(text, error);
+      if (!p) {
+        err << "packetwalk reach: --port " << error << "\n";
+        return kBadInput;
+      }
+      options.ports.push_back(*p);
+    }
+  }
+  if (vm.count("namespace")) options.namespace_ = vm["namespace"].as<std::string>();
+  options.all_namespaces = vm["all-namespaces"].as<bool>();
+  std::optional<std::string> scenario;
+  if (vm.count("scenario")) scenario = vm["scenario"].as<std::string>();
+  if (!scenario && files_from(vm).empty()) {
+    err << "packetwalk reach: give manifests with -f PATH (or --scenario FILE)\nUsage: " << usage << "\n";
+    return kBadInput;
+  }
+  auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
+  if (!loaded.cluster) return loaded.exit_code;
+  auto matrix = model::query::compute_reach(*loaded.cluster, options);
+  if (format == "json") write_json(out, matrix);
+  else if (format == "csv") write_csv(out, matrix);
+  else if (format == "dot") write_dot(out, matrix);
+  else write_table(out, matrix, format == "md");
+  return kOk;
+}
+
+}  // namespace packetwalk::ui::cli

@@ -1,0 +1,24 @@
+#pragma once
+// The window: GLFW, OpenGL and the ImGui backends, the frame loop, PNG capture and the frame-time
+// benchmark. The only file of packetwalk that touches GLFW or OpenGL.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "workspace.h"
+
+namespace packetwalk::ui::gui {
+
+struct AppConfig {
+  std::string title;
+  int width = 1600;
+  int height = 1000;
+  std::optional<std::string> screenshot;  // headless: render a few frames, write this PNG, return
+  int bench_frames = 0;                   // headless: replay for this many frames, print timings
+};
+
+// Exit code: 0 done; 3 when no window can be opened (no X display) or the PNG cannot be written.
+int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, std::ostream& err);
+
+}  // namespace packetwalk::ui::gui

@@ -1,0 +1,42 @@
+#pragma once
+// Command line of packetwalk-gui. Kept apart from the window code so tests can parse arguments
+// without a display, and so the headless flags are documented in one place.
+//
+//   packetwalk-gui [SCENARIO.yaml | -f PATH...] [--probe NAME] [--at-hop K]
+//                  [--screenshot FILE.png] [--size WxH] [--bench-frames N]
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace packetwalk::ui::gui {
+
+// Which hop --at-hop names: a 0-based index into the probe's hops (all legs, in order), the last
+// hop, or the first drop.
+struct HopRef {
+  enum class Kind { Index, Last, Drop } kind = Kind::Index;
+  std::size_t index = 0;
+};
+
+struct GuiOptions {
+  std::optional<std::string> scenario;  // positional SCENARIO.yaml
+  std::vector<std::string> files;       // -f, plain manifests on the default cluster
+  std::optional<std::string> probe;     // --probe: select this probe at start
+  std::optional<HopRef> at_hop;         // --at-hop: put the replay cursor on this hop
+  std::optional<std::string> screenshot;
+  int width = 1600;
+  int height = 1000;
+  int bench_frames = 0;  // > 0: render this many frames while replaying, print mean frame time, exit
+  bool help = false;
+};
+
+// Parses argv; on bad usage prints the reason and the usage to `err` and returns nullopt.
+std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// "K", "last" or "drop".
+std::optional<HopRef> parse_hop_ref(const std::string& text);
+// "1600x1000" -> {1600, 1000}; both between 320 and 8192.
+std::optional<std::pair<int, int>> parse_size(const std::string& text);
+
+}  // namespace packetwalk::ui::gui

@@ -1,0 +1,111 @@
+#include "probe_lane.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "../draw_util.h"
+
+namespace packetwalk::ui::gui {
+
+using model::trace::HopAction;
+
+namespace {
+
+theme::Rgb mark_colour(HopAction a) {
+  switch (a) {
+    case HopAction::Route: return theme::kMarkRoute;
+    case HopAction::Netfilter: return theme::kMarkNetfilter;
+    case HopAction::Dnat:
+    case HopAction::Snat: return theme::kMarkNat;
+    case HopAction::Encapsulate:
+    case HopAction::Decapsulate: return theme::kMarkTunnel;
+    case HopAction::Deliver:
+    case HopAction::Respond:
+    case HopAction::Send: return theme::kMarkDeliver;
+    case HopAction::Drop: return theme::kDrop;
+    default: return theme::kMarkLink;
+  }
+}
+
+}  // namespace
+
+ProbeLane::ProbeLane(const ProbeView& probe, const TimeAxis& axis, std::uint64_t key) : probe_(&probe), key_(key) {
+  sorted_.reserve(probe.hops.size());
+  labels_.reserve(probe.hops.size());
+  for (std::size_t i = 0; i < probe.hops.size(); ++i) {
+    sorted_.emplace_back(axis.to_display(probe.hops[i].t_ns), i);
+    const auto& h = probe.hop(i);
+    labels_.push_back(sim::format_time(h.time) + " " + std::string(model::trace::action_name(h.action)) + " " + probe.hops[i].place);
+  }
+  std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!sorted_.empty()) {
+    from_ = sorted_.front().first;
+    to_ = sorted_.back().first;
+  }
+}
+
+void ProbeLane::prepare(const TimelineView& view) {
+  visible_.clear();
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), view.from, [](const auto& e, double d) { return e.first < d; });
+  int last_row = INT32_MIN;
+  for (; it != sorted_.end() && it->first <= view.to; ++it) {
+    const float y = view.y_of(it->first);
+    const int row = static_cast<int>(std::floor(y));
+    if (row == last_row) continue;  // folded: another hop already marks this pixel row
+    last_row = row;
+    visible_.push_back({it->second, y});
+  }
+}
+
+void ProbeLane::paint(ImDrawList* dl, float x0, float x1, const TimelineView& view, bool selected) const {
+  const float bar_x = x0 + 4;
+  // Legs as bars: each leg its own, forward and reply in their own colours.
+  for (const LegSpan& leg : probe_->legs) {
+    if (leg.first >= leg.end) continue;
+    float ya = view.y_of_time(probe_->hops[leg.first].t_ns), yb = view.y_of_time(probe_->hops[leg.end - 1].t_ns);
+    if (yb < view.top || ya > view.bottom) continue;
+    ya = std::max(ya, view.top);
+    yb = std::min(std::max(yb, ya + 2), view.bottom);
+    const float bx = selected ? bar_x : x0 + 1;
+    dl->AddRectFilled(ImVec2(bx, ya), ImVec2(bx + (selected ? 5 : 3), yb), to_u32(leg.reply ? theme::kReplyPath : theme::kForwardPath));
+    if (selected) {
+      const ImVec2 sz = ImGui::CalcTextSize(leg.name.c_str());
+      const float ty = std::clamp(ya - sz.y - 1, view.top, view.bottom - sz.y);
+      dl->AddText(ImVec2(x1 - sz.x - 4, ty), to_u32(leg.reply ? theme::kReplyPath : theme::kForwardPath), leg.name.c_str());
+    }
+  }
+  const float tick0 = selected ? x0 + 12 : x0 + 5, tick1 = selected ? x0 + 26 : x1 - 2;
+  float last_label = -1e9f;
+  const float line_h = ImGui::GetTextLineHeight();
+  const ImVec4 clip(x0, view.top, x1, view.bottom);
+  for (const Mark& m : visible_) {
+    const auto& h = probe_->hop(m.hop);
+    const bool cur = selected && m.hop == current_;
+    dl->AddLine(ImVec2(tick0, m.y), ImVec2(cur ? tick1 + 6 : tick1, m.y), to_u32(mark_colour(h.action)), cur ? 3.0f : 1.5f);
+    if (selected && m.y - last_label >= line_h) {
+      dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(tick1 + 8, m.y - line_h / 2), to_u32(cur ? theme::kText : theme::kTextDim),
+                  labels_[m.hop].c_str(), nullptr, 0, &clip);
+      last_label = m.y;
+    }
+  }
+  // The drop, always visible even when folded.
+  if (probe_->first_drop >= 0) {
+    const float y = view.y_of_time(probe_->hops[static_cast<std::size_t>(probe_->first_drop)].t_ns);
+    if (y >= view.top && y <= view.bottom) dl->AddRectFilled(ImVec2(tick0 - 2, y - 2.5f), ImVec2(tick1 + 2, y + 2.5f), to_u32(theme::kDrop));
+  }
+}
+
+int ProbeLane::hop_near(float y, float slack) const {
+  int best = -1;
+  float best_d = slack;
+  for (const Mark& m : visible_) {
+    const float d = std::abs(m.y - y);
+    if (d <= best_d) {
+      best_d = d;
+      best = static_cast<int>(m.hop);
+    }
+  }
+  return best;
+}
+
+}  // namespace packetwalk::ui::gui

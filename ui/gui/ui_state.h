@@ -1,0 +1,57 @@
+#pragma once
+// What the user has chosen — probe, replay cursor, selection, filters, view ranges — as plain
+// data that panels read and write each frame (the Tracy ViewData idea). Nothing here is derived
+// from the model; requests that change the model's results (a new probe, a reload) are queued
+// here and carried out by the workspace between frames.
+
+#include <optional>
+#include <string>
+
+#include "../cli/probe_exec.h"
+#include "layout/graph_layout.h"
+#include "packetwalk/model/datapath/topology.h"
+
+namespace packetwalk::ui::gui {
+
+struct UiState {
+  // Replay.
+  int probe = -1;       // index into Snapshot::probes; -1 when there is none
+  double cursor = 0;    // position over the probe's hops (replay.h)
+  bool playing = false;
+  float speed = 1.0f;   // multiplier on replay.h's pacing
+
+  // Selection: a scene key ("node/node-1", "pod/default/web", "svc/default/api", "stack/node-1",
+  // "netns/external/router"); empty = the hop under the cursor. Moving the cursor clears it.
+  std::string selected;
+
+  // Filters.
+  std::string tree_filter;
+  std::string rules_filter;
+  int rules_table = -1;  // -1 all tables, else NfTableKind value
+  // Whose rules the rules pane lists when no hop with rules is under the cursor (kNone: follow
+  // the hop).
+  model::datapath::NetnsId rules_netns = model::datapath::kNone;
+
+  // Topology view: world point at the canvas's top-left, and pixels per world unit.
+  bool topo_fit = true;
+  float topo_zoom = 1.0f;
+  Vec2 topo_pan;
+
+  // Timeline view: the visible range on the time axis (display units, time_axis.h).
+  bool timeline_fit = true;
+  double timeline_from = 0, timeline_to = 1;
+
+  // Requests for the workspace, carried out between frames.
+  std::optional<cli::ProbeInput> request_probe;
+  bool request_reload = false;
+  std::string probe_form_error;  // the last request_probe's error, shown in the form
+  bool probe_form_open = false;
+  std::string status;            // one line for the replay bar ("reloaded", "reload failed: ...")
+
+  void move_cursor(double c) {
+    cursor = c;
+    selected.clear();
+  }
+};
+
+}  // namespace packetwalk::ui::gui
