@@ -259,9 +259,11 @@ std::string nft_priority_text(NfHook hook, int priority) {
   static constexpr Std kStd[] = {{-300, "raw"}, {-150, "mangle"}, {-100, "dstnat"}, {0, "filter"}, {50, "security"}, {100, "srcnat"}};
   for (const auto& s : kStd) {
     if (std::abs(priority - s.value) > 10) continue;
-    // dstnat is a name only at prerouting/output, srcnat only at input/postrouting.
-    if (s.value == -100 && hook != NfHook::Prerouting && hook != NfHook::Output) break;
-    if (s.value == 100 && hook != NfHook::Input && hook != NfHook::Postrouting) break;
+    // nft 1.0.6 (std_prio_family_hook_compat) names dstnat only at prerouting and srcnat only at
+    // postrouting: it rejects `priority dstnat` on an output chain and lists such a chain as -100.
+    // (nft >= 1.0.8 also allows output/input; the number is accepted by every version.)
+    if (s.value == -100 && hook != NfHook::Prerouting) break;
+    if (s.value == 100 && hook != NfHook::Postrouting) break;
     std::string out = s.name;
     const int offset = priority - s.value;
     if (offset > 0) out += " + " + std::to_string(offset);

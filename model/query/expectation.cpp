@@ -23,7 +23,8 @@ bool hop_matches(const trace::Hop& h, const std::string& via) {
        h.detail.rfind("IPVS ", 0) == 0))
     return true;
   if (v == "ipvs" && h.detail.rfind("IPVS", 0) == 0) return true;
-  if (v == "masquerade" && h.action == trace::HopAction::Snat && h.detail.find("MASQUERADE") != std::string::npos)
+  // iptables' `-j MASQUERADE` or nftables' `masquerade` statement (kube-proxy's nftables mode).
+  if (v == "masquerade" && h.action == trace::HopAction::Snat && lower(h.detail).find("masquerade") != std::string::npos)
     return true;
   for (const auto& r : h.rules) {
     if (r.chain.rfind(via, 0) == 0) return true;

@@ -36,6 +36,7 @@ std::optional<Source> resolve_source(const cluster::Cluster& c, std::string_view
     error = "no external host named \"" + name + "\" (declare it under cluster.external.hosts)";
     return std::nullopt;
   }
+  if (text.rfind("pod/", 0) == 0) text.remove_prefix(4);  // the destination's kind prefix, accepted here too
   auto [ns, name] = split_ns(text, default_ns);
   if (auto id = c.pod_netns(ns, name)) return Source{*id, ns + "/" + name};
   error = "no pod \"" + name + "\" in namespace \"" + ns + "\"";
@@ -78,19 +79,34 @@ std::optional<Destination> resolve_destination(const cluster::Cluster& c, std::s
     error = "no node named \"" + std::string(name) + "\"";
     return std::nullopt;
   }
+  // A kind prefix, as kubectl's `svc/NAME`, picks the object when a Pod and a Service share a name
+  // (a plain NS/NAME means the pod then): svc/[NS/]NAME:PORT, pod/[NS/]NAME:PORT.
+  enum class Kind { Any, Pod, Service } kind = Kind::Any;
+  if (host.rfind("svc/", 0) == 0) {
+    kind = Kind::Service;
+    host.remove_prefix(4);
+  } else if (host.rfind("pod/", 0) == 0) {
+    kind = Kind::Pod;
+    host.remove_prefix(4);
+  }
   auto [ns, name] = split_ns(host, default_ns);
-  if (const auto* p = c.inventory().find_pod(ns, name)) {
-    return Destination{p->ip, *port, ns + "/" + name + ":" + std::to_string(*port)};
-  }
-  if (const auto* svc = c.services().find(ns, name)) {
-    if (!svc->cluster_ip) {
-      error = "Service " + ns + "/" + name + " has no cluster IP (" +
-              (svc->headless ? std::string("headless: resolve it by DNS name") : std::string("ExternalName")) + ")";
-      return std::nullopt;
+  if (kind != Kind::Service) {
+    if (const auto* p = c.inventory().find_pod(ns, name)) {
+      return Destination{p->ip, *port, ns + "/" + name + ":" + std::to_string(*port)};
     }
-    return Destination{*svc->cluster_ip, *port, "svc/" + ns + "/" + name + ":" + std::to_string(*port)};
   }
-  error = "no pod or Service \"" + name + "\" in namespace \"" + ns + "\"";
+  if (kind != Kind::Pod) {
+    if (const auto* svc = c.services().find(ns, name)) {
+      if (!svc->cluster_ip) {
+        error = "Service " + ns + "/" + name + " has no cluster IP (" +
+                (svc->headless ? std::string("headless: resolve it by DNS name") : std::string("ExternalName")) + ")";
+        return std::nullopt;
+      }
+      return Destination{*svc->cluster_ip, *port, "svc/" + ns + "/" + name + ":" + std::to_string(*port)};
+    }
+  }
+  const char* what = kind == Kind::Pod ? "no pod \"" : kind == Kind::Service ? "no Service \"" : "no pod or Service \"";
+  error = what + name + "\" in namespace \"" + ns + "\"";
   return std::nullopt;
 }
 

@@ -45,11 +45,12 @@ TEST(IpvsProxier, VirtualServersAndDummyInterface) {
                        "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n",
                        0),
             0u);
-  // web: three endpoints, real servers sorted by address.
+  // web: three endpoints, real servers sorted by address. Columns as ipvsadm prints them
+  // ("  -> %-28s %-7s %-6d %-10u %-10u\n"), aligned under the header's "Forward".
   EXPECT_NE(text.find("TCP  10.96.100.10:80 rr\n"
-                      "  -> 10.244.1.5:8080               Masq    1      0          0         \n"
-                      "  -> 10.244.1.12:8080              Masq    1      0          0         \n"
-                      "  -> 10.244.2.7:8080               Masq    1      0          0         \n"),
+                      "  -> 10.244.1.5:8080              Masq    1      0          0         \n"
+                      "  -> 10.244.1.12:8080             Masq    1      0          0         \n"
+                      "  -> 10.244.2.7:8080              Masq    1      0          0         \n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("UDP  10.96.100.50:9000 rr persistent 10800\n"), std::string::npos);

@@ -8,7 +8,8 @@
 //     print their elements sorted;
 //   - `meta l4proto tcp` before `tcp dport N` is dropped (nft removes the implied dependency);
 //   - ct states print in nft's bit order: invalid, established, related, new;
-//   - priorities print by name: `dstnat - 10`, `filter`, `srcnat` (nft's prio2str);
+//   - priorities print by name: `dstnat - 10`, `filter`, `srcnat` (nft's prio2str), dstnat only at
+//     prerouting and srcnat only at postrouting (nft 1.0.6), elsewhere as the number;
 //   - set timeouts print compactly (10800s -> `3h`); dynamic sets used by `update` show `size 65535`.
 // One deliberate difference: elements of named sets and maps print sorted by key, where nft prints
 // them in the kernel's hash order (which changes from run to run); comparisons treat `elements`

@@ -1,9 +1,10 @@
 #pragma once
 // Turns what a user types after --from / --to (or a probe's from:/to:) into namespaces and
 // addresses in a built cluster. Accepted forms:
-//   source:      NS/POD, POD (in the default namespace), node/NODE (the node's root namespace)
+//   source:      [pod/]NS/POD, POD (in the default namespace), node/NODE (the node's root namespace)
 //   destination: NS/POD:PORT, POD:PORT, node/NODE:PORT, IP:PORT, localhost:PORT,
 //                NS/SERVICE:PORT or SERVICE:PORT (its ClusterIP), when no pod has that name
+//                svc/[NS/]NAME:PORT (the Service even when a pod shares its name), pod/[NS/]NAME:PORT
 // Errors say what was not found, in the user's words.
 
 #include <optional>
