@@ -51,13 +51,9 @@ public:
   Outcome query(const std::string& candidate) {
     out_.candidates.push_back(candidate);
     const std::size_t index = out_.candidates.size() - 1;
-    std::map<std::size_t, int> sockets;  // per nameserver: glibc keeps one socket per server for the call
+    std::vector<SendResult> results = send(candidate, out_.types, index);
     sim::Time end = clock_;
-    std::vector<SendResult> results;
-    for (auto type : out_.types) {
-      results.push_back(send(candidate, type, index, sockets));
-      end = std::max(end, results.back().finished);
-    }
+    for (const auto& r : results) end = std::max(end, r.finished);
     clock_ = end;
     bool all_refused = true;
     std::optional<Rcode> rcode;
@@ -76,44 +72,59 @@ public:
   sim::Time clock() const { return clock_; }
 
 private:
-  SendResult send(const std::string& name, std::uint16_t type, std::size_t candidate, std::map<std::size_t, int>& sockets) {
-    SendResult res;
+  // __res_context_send with glibc's paired queries: each round over the nameservers sends every
+  // type still unanswered together from one socket (send_dg's sendmmsg of A and AAAA) and waits for
+  // them. The socket stays open across rounds after a timeout, so a retry leaves from the same
+  // source port; an ICMP error makes send_dg close it (close_and_return_error), so the next round
+  // opens a new socket and gets a new port. A socket lives for one candidate (one res_send).
+  std::vector<SendResult> send(const std::string& name, const std::vector<std::uint16_t>& types, std::size_t candidate) {
+    std::vector<SendResult> res(types.size());
+    std::vector<bool> done(types.size(), false);
+    std::map<std::size_t, int> sockets;  // per nameserver
     sim::Time t = clock_;
     const auto count = static_cast<std::int64_t>(servers_.size());
     for (int attempt = 1; attempt <= conf_.attempts; ++attempt) {
       for (std::size_t i = 0; i < servers_.size(); ++i) {
         if (!sockets.count(i)) sockets[i] = next_socket_++;
-        ResolverQuery q;
-        q.message = make_query(next_id_++, name, type);
-        q.server = servers_[i];
-        q.attempt = attempt;
-        q.socket = sockets[i];
-        q.tcp = conf_.use_vc;
         // glibc send_dg: retrans << ns, divided by the server count past the first server.
         std::int64_t seconds = static_cast<std::int64_t>(conf_.timeout) << i;
         if (i > 0) seconds /= count;
         const sim::Time timeout = sim::Time::s(std::max<std::int64_t>(seconds, 1));
-        ResolverReply r = exchange(q, candidate, t, timeout);
-        t += r.status == ExchangeStatus::Timeout ? timeout : r.elapsed;
-        if (r.status == ExchangeStatus::Answered && r.message && r.message->tc && !q.tcp) {
-          q.tcp = true;
-          q.socket = next_socket_++;
-          r = exchange(q, candidate, t, timeout);
-          t += r.status == ExchangeStatus::Timeout ? timeout : r.elapsed;
+        sim::Time round = sim::Time{};
+        bool socket_error = false;
+        for (std::size_t k = 0; k < types.size(); ++k) {
+          if (done[k]) continue;
+          ResolverQuery q;
+          q.message = make_query(next_id_++, name, types[k]);
+          q.server = servers_[i];
+          q.attempt = attempt;
+          q.socket = sockets[i];
+          q.tcp = conf_.use_vc;
+          ResolverReply r = exchange(q, candidate, t, timeout);
+          sim::Time took = r.status == ExchangeStatus::Timeout ? timeout : r.elapsed;
+          if (r.status == ExchangeStatus::Answered && r.message && r.message->tc && !q.tcp) {
+            q.tcp = true;
+            q.socket = next_socket_++;
+            r = exchange(q, candidate, t + took, timeout);
+            took += r.status == ExchangeStatus::Timeout ? timeout : r.elapsed;
+          }
+          round = std::max(round, took);
+          if (r.status == ExchangeStatus::Timeout) res[k].timed_out = true;
+          if (r.status == ExchangeStatus::Refused || r.status == ExchangeStatus::Unreachable) socket_error = true;
+          if (r.status != ExchangeStatus::Answered || !r.message) continue;
+          res[k].message = r.message;  // SERVFAIL, NOTIMP, REFUSED: kept if nothing better comes
+          Rcode rc = r.message->rcode;
+          if (rc == Rcode::ServFail || rc == Rcode::NotImp || rc == Rcode::Refused) continue;
+          done[k] = true;
+          res[k].finished = t + took;
         }
-        if (r.status == ExchangeStatus::Timeout) res.timed_out = true;
-        if (r.status != ExchangeStatus::Answered || !r.message) continue;
-        Rcode rc = r.message->rcode;
-        if (rc == Rcode::ServFail || rc == Rcode::NotImp || rc == Rcode::Refused) {
-          res.message = r.message;  // try the next server; kept if nothing better comes
-          continue;
-        }
-        res.message = r.message;
-        res.finished = t;
-        return res;
+        t += round;
+        if (socket_error) sockets.erase(i);
+        if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) return res;
       }
     }
-    res.finished = t;
+    for (std::size_t k = 0; k < types.size(); ++k)
+      if (!done[k]) res[k].finished = t;
     return res;
   }
 

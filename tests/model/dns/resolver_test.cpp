@@ -132,6 +132,16 @@ TEST(Resolve, PortUnreachableFromEveryServerEndsTheLookupAtOnce) {
   EXPECT_EQ(r.status, LookupStatus::Refused);
   EXPECT_EQ(r.candidates.size(), 1u);
   EXPECT_EQ(r.exchanges.size(), 4u);  // A and AAAA, 2 attempts each, all refused
+  // Each round sends A and AAAA together from one socket; the ICMP error makes glibc close it, so
+  // the second round leaves from a new socket (a new source port).
+  EXPECT_EQ(queried(s), (std::vector<std::string>{"A api-server.default.svc.cluster.local.",
+                                                   "AAAA api-server.default.svc.cluster.local.",
+                                                   "A api-server.default.svc.cluster.local.",
+                                                   "AAAA api-server.default.svc.cluster.local."}));
+  EXPECT_EQ(s.seen[0].socket, s.seen[1].socket);
+  EXPECT_EQ(s.seen[2].socket, s.seen[3].socket);
+  EXPECT_NE(s.seen[0].socket, s.seen[2].socket);
+  EXPECT_EQ(s.seen[2].attempt, 2);
 }
 
 TEST(Resolve, TrailingDotAsksOnlyTheNameAndTruncationRetriesOverTcp) {

@@ -15,9 +15,11 @@
 // Sending (per query type): `attempts` rounds over the nameservers; a try waits `timeout` s on the
 // first server (glibc: timeout << index / count on the others); SERVFAIL, REFUSED, port
 // unreachable and timeouts move on to the next server; a truncated UDP reply is asked again over TCP.
-// getaddrinfo(AF_UNSPEC) sends A and AAAA for each candidate from one socket (glibc sends them in
-// parallel; packetwalk sends A, then AAAA, and counts the candidate's time as the longer of the two);
-// the candidate counts as answered when either has records.
+// getaddrinfo(AF_UNSPEC) sends A and AAAA for each candidate together from one socket (send_dg's
+// sendmmsg): each round sends the types still unanswered, A then AAAA, at the same time, and lasts
+// as long as the slower of them; the candidate counts as answered when either has records. A retry
+// after a timeout leaves from the same socket; after an ICMP error glibc has closed it, so the retry
+// gets a new one (a new source port).
 
 #include <cstdint>
 #include <functional>
