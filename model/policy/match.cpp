@@ -166,6 +166,17 @@ PortResult match_port(const kube::NetworkPolicyPort& entry, net::Protocol protoc
     }
     auto resolved = resolve_named_port(*dst_pod, name, protocol);
     if (!resolved) {
+      // The name declared with another protocol is the usual slip (a "dns" entry left at the TCP
+      // default when the container port is UDP): say it is the protocol that differs.
+      for (auto other : {net::Protocol::Tcp, net::Protocol::Udp, net::Protocol::Sctp}) {
+        if (other == protocol) continue;
+        if (auto elsewhere = resolve_named_port(*dst_pod, name, other)) {
+          r.miss = PortMiss::Protocol;
+          r.detail = "named port \"" + name + "\" on " + dst_pod->namespace_ + "/" + dst_pod->name + " is " +
+                     std::to_string(*elsewhere) + "/" + std::string(net::kube_name(other)) + ", the entry is for " + proto;
+          return r;
+        }
+      }
       r.miss = PortMiss::NamedPortMissing;
       r.detail = dst_pod->namespace_ + "/" + dst_pod->name + " declares no " + proto + " container port named \"" +
                  name + "\"";

@@ -47,7 +47,10 @@ std::set<std::string> allowed_triples(const World& w, const std::vector<std::pai
 }
 
 // The labels to add so that `s` matches `current`; nullopt when adding cannot do it (NotIn,
-// DoesNotExist, or the immutable kubernetes.io/metadata.name would have to change).
+// DoesNotExist, or the immutable kubernetes.io/metadata.name would have to change), and when a
+// label the object already carries would have to change value: that is not an addition — it can
+// close other connections, take a pod out of its Services, and a pod relabelled out of its
+// ReplicaSet's selector is orphaned and replaced by a new one.
 std::optional<kube::Labels> labels_to_add(const kube::LabelSelector& s, const kube::Labels& current) {
   kube::Labels add;
   auto value_of = [&](const std::string& k) -> const std::string* {
@@ -55,13 +58,15 @@ std::optional<kube::Labels> labels_to_add(const kube::LabelSelector& s, const ku
     return it == current.end() ? nullptr : &it->second;
   };
   for (const auto& [k, v] : s.match_labels) {
-    if (const auto* have = value_of(k); !have || *have != v) add[k] = v;
+    const auto* have = value_of(k);
+    if (have && *have != v) return std::nullopt;
+    if (!have) add[k] = v;
   }
   for (const auto& r : s.match_expressions) {
     const auto* have = value_of(r.key);
     if (r.op == "In") {
       if (have && std::find(r.values.begin(), r.values.end(), *have) != r.values.end()) continue;
-      if (r.values.empty()) return std::nullopt;
+      if (have || r.values.empty()) return std::nullopt;
       add[r.key] = r.values.front();
     } else if (r.op == "Exists") {
       if (!have) add[r.key] = "true";
@@ -80,7 +85,18 @@ std::string labels_yaml(const kube::Labels& l) {
   return out + "}";
 }
 
-// A peer entry selecting exactly `peer` (by namespace name and all its labels), or its address.
+// The pod's labels a person would select it by: without the hashes controllers stamp on their
+// pods (ReplicaSet's pod-template-hash, the StatefulSet/DaemonSet controller-revision-hash),
+// which change at every rollout — a policy naming them stops matching after the next one. All the
+// labels when those are the only ones.
+kube::Labels selectable_labels(const kube::Labels& labels) {
+  kube::Labels out;
+  for (const auto& [k, v] : labels)
+    if (k != "pod-template-hash" && k != "controller-revision-hash") out[k] = v;
+  return out.empty() ? labels : out;
+}
+
+// A peer entry selecting exactly `peer` (by namespace name and its stable labels), or its address.
 kube::NetworkPolicyPeer exact_peer(const Endpoint& peer, std::string_view policy_ns, std::string& yaml) {
   kube::NetworkPolicyPeer out;
   if (!peer.is_workload()) {
@@ -88,8 +104,9 @@ kube::NetworkPolicyPeer exact_peer(const Endpoint& peer, std::string_view policy
     yaml = "{ipBlock: {cidr: " + out.ip_block->cidr + "}}";
     return out;
   }
-  out.pod_selector = kube::LabelSelector{peer.pod->labels, {}};
-  std::string pod_part = "podSelector: {matchLabels: " + labels_yaml(peer.pod->labels) + "}";
+  const auto labels = selectable_labels(peer.pod->labels);
+  out.pod_selector = kube::LabelSelector{labels, {}};
+  std::string pod_part = "podSelector: {matchLabels: " + labels_yaml(labels) + "}";
   if (peer.pod->namespace_ != policy_ns) {
     out.namespace_selector = kube::LabelSelector{{{"kubernetes.io/metadata.name", peer.pod->namespace_}}, {}};
     yaml = "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: " + peer.pod->namespace_ + "}}, " + pod_part + "}";

@@ -9,13 +9,14 @@ xyz=(-f scenarios/policy/manifests/xyz.yaml --cni calico)
 gen() {  # gen KIND NAME ARGS...
   local kind=$1 name=$2
   shift 2
+  mkdir -p "tests/golden/$kind"
   "$bin" "$kind" "$@" > "tests/golden/$kind/$name.txt" 2>/dev/null
   "$bin" "$kind" "$@" 2>/dev/null | cmp - "tests/golden/$kind/$name.txt" || { echo "non-deterministic: $kind $name" >&2; exit 1; }
 }
-gen explain api-batch-denied "${api[@]}" --from default/batch --to default/api-server --port 80
-gen explain api-frontend-allowed "${api[@]}" --from default/frontend --to default/api-server --port 80
+gen explain api-batch-denied "${api[@]}" --from default/batch --to default/api --port 80
+gen explain api-frontend-allowed "${api[@]}" --from default/frontend --to default/api --port 80
 gen explain api-dns-denied "${api[@]}" --from default/api-server --to kube-system/kube-dns --port 53/UDP
-gen explain api-flannel --scenario scenarios/policy/api-server-policy-flannel.yaml --from default/batch --to default/api-server --port 80
+gen explain api-flannel --scenario scenarios/policy/api-server-policy-flannel.yaml --from default/batch --to default/api --port 80
 gen explain and-peer-denied "${xyz[@]}" -f tests/data/policy/and-peer.yaml --from y/a --to x/a --port 80
 gen explain team-web-denied "${xyz[@]}" -f tests/data/policy/team-web.yaml --from z/a --to x/a --port 80
 gen explain self-exempt "${xyz[@]}" -f tests/data/policy/team-web.yaml --from x/b --to x/b --port 80

@@ -25,6 +25,13 @@ struct Backend {
 
 std::string proto_port(model::net::Protocol p, int port) { return std::to_string(port) + "/" + std::string(model::net::kube_name(p)); }
 
+// Evaluation::reason() without its leading "allowed: " / "denied: ", for a sentence that already
+// says which.
+std::string without_verdict(const std::string& reason) {
+  auto colon = reason.find(": ");
+  return colon == std::string::npos ? reason : reason.substr(colon + 2);
+}
+
 std::string types_text(const kube::NetworkPolicy& p) {
   std::string t;
   if (p.affects_ingress()) t = "Ingress";
@@ -219,7 +226,7 @@ int cmd_explain(const Args& args, std::ostream& out, std::ostream& err) {
     if (!enforced) {
       out << "Verdict     ALLOWED: CNI " << c.spec().cni << " does not enforce NetworkPolicy\n"
           << "            the policies, were they enforced (e.g. --cni calico), would " << (e.allowed ? "allow" : "deny")
-          << " it: " << e.reason() << "\n";
+          << " it: " << without_verdict(e.reason()) << "\n";
     } else if (!cni_drop.empty()) {
       out << "Verdict     DENIED: " << cni_drop.substr(8) << "\n";
     } else {

@@ -86,10 +86,11 @@ std::vector<std::string> columns(const ReachMatrix& m, const std::map<std::pair<
 }
 
 void write_table(std::ostream& out, const ReachMatrix& m, bool markdown) {
-  if (!markdown) {
-    out << "CNI " << m.cni << (m.enforced ? " enforces NetworkPolicy" : " does not enforce NetworkPolicy: every pair is allowed")
-        << ". Rows: sources, columns: destinations; '.' allowed, 'X' denied.\n";
-  }
+  // The same legend in both forms: a reviewer reading the md in a pull request needs to know the
+  // CNI (under Flannel every cell is allowed whatever the policies say).
+  out << "CNI " << m.cni << (m.enforced ? " enforces NetworkPolicy" : " does not enforce NetworkPolicy: every pair is allowed")
+      << (markdown ? ". Rows: sources, columns: destinations; `.` allowed, `X` denied.\n"
+                   : ". Rows: sources, columns: destinations; '.' allowed, 'X' denied.\n");
   const auto tables = by_port(m);
   for (const auto& port : m.ports) {
     auto it = tables.find(port);
@@ -112,10 +113,12 @@ void write_table(std::ostream& out, const ReachMatrix& m, bool markdown) {
     for (const auto& from : m.pods) {
       if (markdown) out << "| " << from << " |";
       else out << std::left << std::setw(static_cast<int>(width)) << from;
-      for (const auto& to : cols) {
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        const auto& to = cols[i];
         auto cell = it->second.find({from, to});
         std::string mark = cell == it->second.end() ? "-" : cell->second->allowed ? "." : "X";
         if (markdown) out << " " << mark << " |";
+        else if (i + 1 == cols.size()) out << "  " << mark;  // no trailing blanks
         else out << "  " << std::left << std::setw(static_cast<int>(to.size())) << mark;
       }
       out << "\n";

@@ -3,7 +3,9 @@
 // SCTP), the same policies, and the truth tables their expectations describe — written out here.
 // Each table is checked twice: from reach (the evaluator) and by tracing every cell through the
 // Calico datapath. Difference from upstream: a pod reaching itself is shown allowed ('.'); the
-// e2e suite ignores those cells.
+// e2e suite ignores those cells. Upstream's SetSpecEgressRules also writes policyTypes: [Egress],
+// so the egress-only policies here say so too (without it, defaulting adds Ingress and isolates
+// the pods' ingress as well).
 //
 // Tables: one line per source; columns x/a x/b x/c | y/a y/b y/c | z/a z/b z/c.
 #include <gtest/gtest.h>
@@ -91,7 +93,7 @@ const std::string kOnlyYToXa =
     "z/a X.. ... ...\nz/b X.. ... ...\nz/c X.. ... ...\n";
 
 TEST(NetpolE2E, AllowFromNamespaceByDefaultNameLabel) {
-  auto c = xyz_cluster(with_selector(kFromNamespaceY, "kubernetes.io/metadata.name: y"));
+  auto c = xyz_cluster(with_selector(kFromNamespaceY, "kubernetes.io/metadata.name: \"y\""));
   ASSERT_TRUE(c);
   auto m = reach(*c, {tcp(80)});
   expect_table(*c, m, tcp(80), kOnlyYToXa);
@@ -150,7 +152,7 @@ metadata: {name: allow-81-from-y, namespace: x}
 spec:
   podSelector: {matchLabels: {pod: a}}
   ingress:
-  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]
+  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "y"}}}]
     ports: [{port: 81, protocol: TCP}]
 )");
   ASSERT_TRUE(c);
@@ -181,6 +183,7 @@ kind: NetworkPolicy
 metadata: {name: allow-egress, namespace: x}
 spec:
   podSelector: {}
+  policyTypes: [Egress]
   egress: [{ports: [{port: serve-80-tcp}]}]
 )");
   ASSERT_TRUE(c);
@@ -219,6 +222,7 @@ kind: NetworkPolicy
 metadata: {name: allow-client-a-via-cidr-egress-rule, namespace: x}
 spec:
   podSelector: {matchLabels: {pod: a}}
+  policyTypes: [Egress]
   egress: [{to: [{ipBlock: {cidr: 10.244.0.0/16, except: [)" + pod_cidr(*plain, "x", "b") + R"(]}}]}]
 )");
   ASSERT_TRUE(c);
@@ -237,6 +241,7 @@ kind: NetworkPolicy
 metadata: {name: to-y-b-only, namespace: x}
 spec:
   podSelector: {matchLabels: {pod: a}}
+  policyTypes: [Egress]
   egress: [{to: [{ipBlock: {cidr: )" + pod_cidr(*plain, "y", "b") + R"(}}]}]
 ---
 apiVersion: networking.k8s.io/v1
@@ -244,6 +249,7 @@ kind: NetworkPolicy
 metadata: {name: to-x-b-only, namespace: x}
 spec:
   podSelector: {matchLabels: {pod: a}}
+  policyTypes: [Egress]
   egress: [{to: [{ipBlock: {cidr: )" + pod_cidr(*plain, "x", "b") + R"(}}]}]
 )");
   ASSERT_TRUE(c);
@@ -381,12 +387,13 @@ kind: NetworkPolicy
 metadata: {name: allow-to-ns-y-pod-a, namespace: x}
 spec:
   podSelector: {matchLabels: {pod: a}}
+  policyTypes: [Egress]
   egress:
-  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}, podSelector: {matchLabels: {pod: a}}}]
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "y"}}, podSelector: {matchLabels: {pod: a}}}]
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: allow-from-xa-on-ya, namespace: y}
+metadata: {name: allow-from-xa-on-ya, namespace: "y"}
 spec:
   podSelector: {matchLabels: {pod: a}}
   ingress:
@@ -394,7 +401,7 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: allow-from-xa-on-yb, namespace: y}
+metadata: {name: allow-from-xa-on-yb, namespace: "y"}
 spec:
   podSelector: {matchLabels: {pod: b}}
   ingress:

@@ -53,9 +53,10 @@ LabelSelector match(std::string k, std::string v) { return LabelSelector{{{std::
 class EvaluateTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    inv.namespaces = {ns("prod", {{"team", "web"}}), ns("dev")};
-    inv.pods = {pod("prod", "api", {{"app", "api"}}, 2), pod("prod", "web", {{"role", "frontend"}}, 3),
-                pod("dev", "tool", {{"role", "frontend"}}, 4, "node-2")};
+    // Sorted as build_inventory leaves them: Inventory's find_* functions binary-search.
+    inv.namespaces = {ns("dev"), ns("prod", {{"team", "web"}})};
+    inv.pods = {pod("dev", "tool", {{"role", "frontend"}}, 4, "node-2"), pod("prod", "api", {{"app", "api"}}, 2),
+                pod("prod", "web", {{"role", "frontend"}}, 3)};
   }
   const kube::PodInfo& p(const char* name) const {
     for (const auto& x : inv.pods)
@@ -247,6 +248,31 @@ TEST_F(EvaluateTest, SuggestsAddingThePortFirst) {
   EXPECT_EQ(s2[0].edits[0].kind, Edit::Kind::AddPeer);
   EXPECT_EQ(s2[0].edits[0].change,
             "- {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: dev}}, podSelector: {matchLabels: {role: frontend}}}");
+}
+
+TEST_F(EvaluateTest, SuggestionsSelectByStableLabelsAndNeverRewriteALabel) {
+  // web carries role=frontend; the rule wants role=admin. Relabelling web would change a label it
+  // already has (it could leave Services or its ReplicaSet): not proposed. The peer added to the
+  // rule names web by its labels, without the rollout hash its ReplicaSet stamped on it.
+  for (auto& x : inv.pods)
+    if (x.name == "web") x.labels["pod-template-hash"] = "5d9f8b7c6d";
+  auto np = policy("prod", "p", match("app", "api"));
+  NetworkPolicyRule r;
+  r.peers = std::vector<NetworkPolicyPeer>{NetworkPolicyPeer{match("role", "admin"), std::nullopt, std::nullopt}};
+  np.ingress = std::vector<NetworkPolicyRule>{r};
+  policies = {np};
+  auto c = conn("web", "api", 8080);
+  auto s = suggest_fixes(policies, inv, c, eval(c));
+  ASSERT_FALSE(s.empty());
+  bool peer_added = false;
+  for (const auto& x : s) {
+    EXPECT_NE(x.edits[0].kind, Edit::Kind::LabelPod) << x.edits[0].change;
+    EXPECT_EQ(x.edits[0].change.find("pod-template-hash"), std::string::npos) << x.edits[0].change;
+    peer_added |= x.edits[0].kind == Edit::Kind::AddPeer && x.edits[0].change == "- {podSelector: {matchLabels: {role: frontend}}}";
+  }
+  EXPECT_TRUE(peer_added);
+  // A new rule on 8080 alone ranks first: the extra peer on a rule with no ports also opens 53/UDP.
+  EXPECT_EQ(s[0].edits[0].kind, Edit::Kind::AddRule);
 }
 
 }  // namespace

@@ -79,6 +79,8 @@ struct PeerResult {
 PeerResult match_peer(const kube::NetworkPolicyPeer& peer, std::string_view policy_ns, const Endpoint& e,
                       const PolicyIndex& index);
 
+// Protocol: the entry's protocol differs, or the named port exists on the pod with another
+// protocol only; NamedPortMissing: the pod declares no container port of that name at all.
 enum class PortMiss { None, Protocol, Port, NamedPortMissing, NamedPortNotPod };
 
 struct PortResult {
