@@ -99,7 +99,10 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
 
   const auto from = target.from;
   w.sockets.open_client(from, first.tuple(), [&, from](const net::Packet& p, sim::Time t) {
-    if (state != State::Waiting) return;
+    // Once the handshake is done the server's data segment (an HTTP response, a DNS-over-TCP
+    // answer) still has to reach the probe: only that may arrive after the state is decided.
+    const bool tcp_data = p.protocol == net::Protocol::Tcp && (!p.payload.empty() || (p.tcp_flags & net::kPsh));
+    if (state != State::Waiting && !(state == State::Connected && tcp_data)) return;
     if (p.protocol == net::Protocol::Icmp) {
       switch (p.icmp) {
         case net::IcmpKind::PortUnreachable:
@@ -116,7 +119,8 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
       return;
     }
     if (p.protocol == net::Protocol::Tcp) {
-      if (!p.payload.empty() || (p.tcp_flags & net::kPsh)) {
+      if (tcp_data) {
+        if (!result.response.empty()) return;  // the first reply is the answer
         result.response = p.payload;
         result.response_note = p.payload_note;
         return;

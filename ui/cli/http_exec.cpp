@@ -66,7 +66,11 @@ std::optional<HttpRun> execute_http(model::cluster::Cluster& cluster, ing::HttpC
   report.from = resolved->from_label;
   report.to = resolved->url + " (" + resolved->to_label + ")";
   report.protocol = "HTTP";
-  report.dns = resolved->dns;
+  // The lookup belongs to the report only when it gave the address. When the name has no record
+  // and the request went to the router's LoadBalancer address instead (http_target.h, step 4), the
+  // connection was made: its outcome is the connection's, not the lookup's NXDOMAIN, and the
+  // resolution line says why that address was used.
+  if (resolved->dns && !resolved->dns->result.addresses.empty()) report.dns = resolved->dns;
   report.result = run.flow.legs.front().result;
   auto& legs = report.result.trace.legs;
   for (auto& leg : legs) leg.name = "conn 1 " + leg.name;

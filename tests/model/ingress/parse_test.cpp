@@ -81,7 +81,7 @@ spec:
   EXPECT_NE(text.find("in.yaml:9:9: error: Ingress default/bad: spec.rules[0].http.paths[0].pathType: Required value"), std::string::npos) << text;
   EXPECT_NE(text.find("in.yaml:9:15: error: Ingress default/bad: spec.rules[0].http.paths[0].path: Invalid value: \"v1\": must be an absolute path"),
             std::string::npos) << text;
-  EXPECT_NE(text.find("in.yaml:10:57: error: Ingress default/bad: spec.rules[0].http.paths[0].backend.service.port.number: Invalid value: 70000"),
+  EXPECT_NE(text.find("in.yaml:10:55: error: Ingress default/bad: spec.rules[0].http.paths[0].backend.service.port.number: Invalid value: 70000"),
             std::string::npos) << text;
   EXPECT_NE(text.find("in.yaml:12:19: error: Ingress default/bad: spec.rules[0].http.paths[1].pathType: Unsupported value: \"Sometimes\""),
             std::string::npos) << text;
