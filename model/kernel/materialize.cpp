@@ -139,8 +139,9 @@ Materialized materialize(const cluster::Cluster& cluster, const MaterializeOptio
     const std::string text = datapath::iptables_restore_input(nf);
     std::string eof = "PW_RULES_EOF";
     while (text.find(eof) != std::string::npos) eof += "_";
-    s << "# " << ns.name << "\n"
-      << "ip netns exec " << sh_quote(m.real_name(ns.id)) << " iptables-restore <<'" << eof << "'\n"
+    s << "# " << ns.name << "\n";
+    detail::write_nfacct_counters(s, ctx, ns);
+    s << "ip netns exec " << sh_quote(m.real_name(ns.id)) << " iptables-restore <<'" << eof << "'\n"
       << text << eof << "\n";
   }
   bool any_nft = false;

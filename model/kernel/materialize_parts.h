@@ -26,6 +26,9 @@ void write_links(std::ostream& s, const ScriptContext& c);
 void write_addresses_and_routes(std::ostream& s, const ScriptContext& c);
 void write_neighbours(std::ostream& s, const ScriptContext& c);
 void write_sysctls(std::ostream& s, const ScriptContext& c);
+// Creates the nfacct counters that `ns`'s rules name (-m nfacct), as kube-proxy does at start-up:
+// iptables-restore rejects a rule whose counter does not exist. Writes nothing when none is named.
+void write_nfacct_counters(std::ostream& s, const ScriptContext& c, const datapath::Netns& ns);
 std::string teardown_script(const Materialized& m);
 
 }  // namespace packetwalk::model::kernel::detail

@@ -1,5 +1,6 @@
 // The phases of the materialize script (materialize_parts.h). Each writes plain `ip` commands;
 // the comments they emit say which model object a command stands for.
+#include <set>
 #include <sstream>
 
 #include "materialize_parts.h"
@@ -228,6 +229,44 @@ void write_sysctls(std::ostream& s, const ScriptContext& c) {
     }
     s << "ip netns exec " << c.ns(ns.id) << " sh -ec " << q(cmds) << " " << c.ns(ns.id) << "\n";
   }
+}
+
+namespace {
+
+// Creates nfacct objects over NETLINK_NETFILTER (NFNL_SUBSYS_ACCT, NFNL_MSG_ACCT_NEW with
+// NFACCT_NAME), which is what kube-proxy's nfacct.Ensure does: the `nfacct` tool is rarely
+// installed and python3 is already needed by `verify`. An existing counter (EBUSY) is fine.
+constexpr const char* kNfacctCreate =
+    "import os, socket, struct, sys\n"
+    "s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)\n"
+    "for seq, name in enumerate(sys.argv[1:], 1):\n"
+    "    b = name.encode() + b\"\\0\"\n"
+    "    attr = struct.pack(\"=HH\", 4 + len(b), 1) + b + b\"\\0\" * (-len(b) % 4)\n"
+    "    body = struct.pack(\"=BBH\", 0, 0, 0) + attr\n"
+    "    s.send(struct.pack(\"=IHHII\", 16 + len(body), 0x700, 0x405, seq, 0) + body)\n"
+    "    err = struct.unpack(\"=i\", s.recv(4096)[16:20])[0]\n"
+    "    if err and -err != 16:\n"
+    "        sys.exit(\"packetwalk: cannot create nfacct counter %s: %s\" % (name, os.strerror(-err)))\n";
+
+}  // namespace
+
+void write_nfacct_counters(std::ostream& s, const ScriptContext& c, const datapath::Netns& ns) {
+  std::set<std::string> names;  // sorted: the script is deterministic
+  for (auto k : {datapath::NfTableKind::Raw, datapath::NfTableKind::Mangle, datapath::NfTableKind::Nat,
+                 datapath::NfTableKind::Filter}) {
+    for (const auto& [_, chain] : ns.netfilter.table(k).chains) {
+      for (const auto& rule : chain.rules) {
+        for (const auto& m : rule.modules) {
+          if (const auto* acct = std::get_if<datapath::NfacctMatch>(&m)) names.insert(acct->name);
+        }
+      }
+    }
+  }
+  if (names.empty()) return;
+  std::string eof = "PW_NFACCT_EOF";
+  s << "ip netns exec " << c.ns(ns.id) << " python3 -";
+  for (const auto& n : names) s << " " << q(n);
+  s << " <<'" << eof << "'\n" << kNfacctCreate << eof << "\n";
 }
 
 std::string teardown_script(const Materialized& m) {

@@ -122,6 +122,24 @@ TEST(Materialize, CarriesTheModelsVxlanAddressesRoutesAndRules) {
   EXPECT_EQ(routes, model_routes);
 }
 
+// kube-proxy's KUBE-FORWARD INVALID drop counts into an nfacct object it creates at start-up; a
+// fresh namespace has none, and iptables-restore rejects a rule naming a missing counter. So the
+// script creates each counter the rules name in that namespace, before loading them.
+TEST(Materialize, CreatesTheNfacctCountersBeforeTheRulesThatNameThem) {
+  auto c = build("scenarios/verify/clusterip-cross-node.yaml");
+  auto m = materialize(*c, {"pwt"});
+  const auto& s = m.setup_script;
+  const auto rules = datapath::iptables_restore_input(c->topology().netns(*c->node_netns("node-1")).netfilter);
+  ASSERT_NE(rules.find("--nfacct-name ct_state_invalid_dropped_pkts"), std::string::npos);
+  const auto create = s.find("ip netns exec 'pwt-node-1' python3 - 'ct_state_invalid_dropped_pkts' <<'PW_NFACCT_EOF'");
+  const auto load = s.find("ip netns exec 'pwt-node-1' iptables-restore");
+  ASSERT_NE(create, std::string::npos);
+  ASSERT_NE(load, std::string::npos);
+  EXPECT_LT(create, load);
+  // Pods load no rules, so they get no counters.
+  EXPECT_EQ(s.find("ip netns exec 'pwt-p1' python3"), std::string::npos);
+}
+
 TEST(Materialize, RejectsUnsafePrefixes) {
   EXPECT_FALSE(check_prefix("pwv123"));
   EXPECT_TRUE(check_prefix(""));

@@ -15,7 +15,9 @@
 // hairpin flags; VXLAN devices with the model's VNI/port/local address, `nolearning`, and static
 // FDB + permanent neighbour entries; the model's addresses (`noprefixroute`, so the kernel adds no
 // route the model does not have) and routes; the model's sysctls; and each namespace's netfilter
-// tables loaded with iptables-restore from exactly the text `packetwalk rules` prints.
+// tables loaded with iptables-restore from exactly the text `packetwalk rules` prints (after
+// creating, as kube-proxy does at start-up, the nfacct counters those rules name: python3 over
+// netlink, since iptables-restore rejects a rule whose counter does not exist).
 //
 // Safety contract (tested): every command is either `ip netns add|del NAME`, `ip -n NAME ...`,
 // `bridge -n NAME ...` or `ip netns exec NAME ...` with NAME one of the script's own namespaces;
