@@ -27,7 +27,9 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
       return;
     }
     case IfaceKind::Bridge: {
-      // The host sends through the bridge device: the bridge picks the port from its FDB.
+      // The host sends through the bridge device (`tcpdump -i cni0` sees it leave): the bridge picks
+      // the port from its FDB.
+      emit(HopAction::Transmit, o.netns, out, p, t);
       IfaceId port = topology_.bridge_port_for(out, p.dst_mac);
       if (port == kNone) {
         emit_drop(o.netns, out, p, t, DropReason::NoNeighbour, "no bridge port for " + p.dst_mac.to_string());
@@ -84,7 +86,8 @@ void PacketEngine::bridge_input(IfaceId port, net::Packet p, sim::Time t) {
   const Netns& ns = topology_.netns(br.netns);
   if (p.dst_mac == br.mac) {
     // Addressed to the bridge itself (the pods' default gateway): up into the host's IP stack,
-    // with the bridge as the input device.
+    // with the bridge as the input device. `tcpdump -i cni0` sees it here, so the trace does too.
+    emit(HopAction::Receive, br.netns, bridge, p, t);
     routed_from_port_ = port;
     routed_dst_before_ = p.dst;
     ip_receive(br.netns, bridge, std::move(p), t, false);
