@@ -14,7 +14,7 @@ _packetwalk() {
     cword=$COMP_CWORD
   fi
 
-  local commands="diagnose graph rules run test trace version help"
+  local commands="diagnose dns explain graph materialize reach routes rules run test trace verify version help"
   local common="-f --filename --cni --proxy-mode --seed -h --help"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -23,7 +23,7 @@ _packetwalk() {
 
   local cmd=${words[1]}
   case $prev in
-    -f|--filename|--scenario|--junit)
+    -f|--filename|--scenario|--junit|--requests-csv|--path)
       COMPREPLY=($(compgen -f -- "$cur"))
       compopt -o filenames 2>/dev/null
       return ;;
@@ -34,29 +34,42 @@ _packetwalk() {
     -o|--output)
       case $cmd in
         graph) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")) ;;
+        reach) COMPREPLY=($(compgen -W "table json csv md dot" -- "$cur")) ;;
+        materialize) COMPREPLY=($(compgen -W "script teardown names" -- "$cur")) ;;
+        dns|diagnose|routes) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "text json mermaid" -- "$cur")) ;;
       esac
       return ;;
     --proxy-mode|--mode) COMPREPLY=($(compgen -W "iptables nftables ipvs" -- "$cur")); return ;;
-    --cni) COMPREPLY=($(compgen -W "flannel" -- "$cur")); return ;;
+    --cni) COMPREPLY=($(compgen -W "flannel calico" -- "$cur")); return ;;
     -p|--protocol) COMPREPLY=($(compgen -W "tcp udp sctp" -- "$cur")); return ;;
-    -t|--table) COMPREPLY=($(compgen -W "filter nat mangle raw" -- "$cur")); return ;;
-    --seed|--from|--to|-n|--namespace|--node) return ;;
+    -t|--table|--type)
+      if [[ $cmd == dns ]]; then COMPREPLY=($(compgen -W "A AAAA SRV PTR CNAME" -- "$cur"))
+      else COMPREPLY=($(compgen -W "filter nat mangle raw" -- "$cur")); fi
+      return ;;
+    --seed|--from|--to|-n|--namespace|--node|--name|--port|--prefix|--runs|--timeout|--mutate) return ;;
+    --request|--gateway|--client|--method|--header|--host|--shard|--filter|-j|--jobs) return ;;
   esac
 
   local flags
   case $cmd in
-    trace) flags="$common --scenario --from --to -p --protocol -n --namespace -o --output --pcap -q --quiet -v --verbose" ;;
-    run) flags="$common -o --output --pcap -q --quiet -v --verbose" ;;
+    trace) flags="$common --scenario --from --to -p --protocol -n --namespace --method --header --host --path -o --output --pcap -q --quiet -v --verbose" ;;
+    run) flags="$common --scenario -o --output --pcap --requests-csv -q --quiet -v --verbose" ;;
     rules) flags="$common --scenario --node --mode -t --table" ;;
     graph) flags="$common --scenario -n --namespace -o --output" ;;
-    test) flags="--junit -j --jobs --shard --filter --update-golden --cni --proxy-mode -h --help" ;;
+    test) flags="--path --junit -j --jobs --shard --filter --update-golden --cni --proxy-mode -h --help" ;;
     diagnose) flags="$common --scenario --from --to -p --protocol -n --namespace -o --output" ;;
+    dns) flags="$common --scenario --from --name -t --type -n --namespace -o --output -q --quiet -v --verbose" ;;
+    explain) flags="$common --scenario --from --to --port -n --namespace" ;;
+    reach) flags="$common --scenario --port -n --namespace -o --output" ;;
+    routes) flags="$common --scenario --request --gateway --client --method --header --host --path -o --output" ;;
+    materialize) flags="$common --scenario --prefix -o --output" ;;
+    verify) flags="$common --scenario --runs --timeout --prefix --mutate -v --verbose -q --quiet" ;;
     version|help) flags="" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
-  elif [[ $cmd == run || $cmd == test ]]; then
+  elif [[ $cmd == run || $cmd == test || $cmd == materialize || $cmd == verify ]]; then
     COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
     compopt -o filenames 2>/dev/null
   fi

@@ -71,7 +71,8 @@ TEST(GuiScreenshot, CrossNodeFirstHopHasNodeBoxesAndPacket) {
   const auto panes = ui::gui::compute_pane_layout(kW, kH);
   const double topo_area = panes.topology.w * panes.topology.h;
   // Node boxes fill a good part of the topology pane, and appear in no other pane.
-  EXPECT_GT(img.count(panes.topology, theme::kNodeFill), topo_area * 0.08);
+  // (Fit zooms to the whole drawing, the external router and hosts included: three nodes cover ~4%.)
+  EXPECT_GT(img.count(panes.topology, theme::kNodeFill), topo_area * 0.03);
   EXPECT_EQ(img.count(panes.object_tree, theme::kNodeFill), 0u);
   EXPECT_EQ(img.count(panes.timeline, theme::kNodeFill), 0u);
   // Devices: cni0 bridges, flannel.1 tunnels, node stacks.

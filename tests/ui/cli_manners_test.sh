@@ -58,11 +58,14 @@ else
 fi
 
 # help CMD is CMD --help; every flag of every command is completed by bash and zsh.
-for cmd in graph rules run trace version; do
+for cmd in diagnose dns explain graph materialize reach routes rules run test trace verify version; do
   diff <("$pw" help $cmd) <("$pw" $cmd --help) >/dev/null; check "help $cmd = $cmd --help" $?
   for flag in $("$pw" $cmd --help | grep -oE '^  (-[a-z] \[ )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
     [ "$flag" = --help ] && continue
-    grep -q -- "$flag" completions/packetwalk.bash; check "bash completion knows $cmd $flag" $?
+    # The flag must be in this command's own list (or the common flags it includes).
+    line=$(grep -E "^    $cmd\) flags=" completions/packetwalk.bash)
+    [[ $line == *'$common'* ]] && line+=" $(grep -E '^  local common=' completions/packetwalk.bash)"
+    [[ " ${line//\"/ } " == *" $flag "* ]]; check "bash completion knows $cmd $flag" $?
     grep -q -- "$flag" completions/_packetwalk; check "zsh completion knows $cmd $flag" $?
   done
 done

@@ -92,7 +92,11 @@ for i in 1 2 3; do "$pw" test scenarios -j 2 --shard $i/3 --junit "$tmp/s$i.xml"
 py "$tmp/j1.xml" "$tmp/s1.xml" "$tmp/s2.xml" "$tmp/s3.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 def suites(f):
-    return {s.get("name"): ET.tostring(s) for s in ET.parse(f).getroot().findall("testsuite")}
+    out = {}
+    for s in ET.parse(f).getroot().findall("testsuite"):
+        s.tail = None  # the whitespace after a suite depends on whether it is the file's last
+        out[s.get("name")] = ET.tostring(s)
+    return out
 full = suites(sys.argv[1])
 parts = [suites(f) for f in sys.argv[2:]]
 combined = {}

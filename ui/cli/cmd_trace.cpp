@@ -14,7 +14,8 @@ int cmd_trace(const Args& args, std::ostream& out, std::ostream& err) {
   add_input_options(d);
   d.add_options()("scenario", po::value<std::string>(), "scenario file whose cluster to use (instead of the default)")(
       "from", po::value<std::string>()->required(), "source: NS/POD, POD or node/NODE")(
-      "to", po::value<std::string>()->required(), "destination: NS/POD:PORT, IP:PORT, localhost:PORT, SERVICE:PORT")(
+      "to", po::value<std::string>()->required(), "destination: NS/POD:PORT, svc/NS/SERVICE:PORT (SERVICE:PORT when no pod has that name), "
+      "IP:PORT, localhost:PORT, node/NODE:PORT, DNS-NAME:PORT or http://HOST/PATH")(
       "protocol,p", po::value<std::string>()->default_value("tcp"), "tcp, udp or sctp");
   add_namespace_option(d, "namespace for names without one");
   add_http_options(d);  // --to http://HOST/PATH, or --method/--header/--host/--path: an HTTP request (http_exec.h)
