@@ -217,7 +217,7 @@ void read_suite_fields(ParseContext& ctx, const MapReader& top, Scenario& s) {
   }
   if (auto layer = lab.get("layer")) {
     // The layers of query/diagnose.h, in the order diagnose checks them.
-    spec.layer = read_enum(ctx, *layer, {"cni", "kube-proxy", "endpoints", "dns", "policy", "listener", "node"}).value_or("");
+    spec.layer = read_enum(ctx, *layer, {"cni", "kube-proxy", "endpoints", "dns", "policy", "listener", "node", "ingress"}).value_or("");
   }
   s.lab = std::move(spec);
 }

@@ -1,6 +1,6 @@
 // A lab's fix file: Kubernetes objects that replace the scenario's (same kind, namespace and name)
 // plus at most one `apiVersion: packetwalk/v1, kind: Fix` document for what no API object holds
-// (the faults that remain, the nodes' MTU).
+// (the faults that remain, the nodes' MTU, the CNI).
 #include <fstream>
 #include <sstream>
 
@@ -32,12 +32,14 @@ void read_fix_document(detail::ParseContext& ctx, const YAML::Node& root, FixSpe
   if (auto f = m.get("faults")) fix.faults = detail::parse_faults(ctx, *f);
   else if (m.has("faults")) fix.faults = std::vector<FaultSpec>{};  // `faults:` written empty: none left
   if (auto c = m.get("cluster")) {
-    detail::MapReader cluster(ctx, *c, {"mtu"});
+    detail::MapReader cluster(ctx, *c, {"mtu", "cni"});
     if (auto v = cluster.get("mtu")) {
       auto mtu = detail::read_int(ctx, *v);
       if (mtu && (*mtu < 576 || *mtu > 65535)) ctx.error(v->pos, v->path, "must be between 576 and 65535");
       else if (mtu) fix.mtu = *mtu;
     }
+    // Installing a CNI that enforces NetworkPolicy is the fix for policies flannel ignores.
+    if (auto v = cluster.get("cni")) fix.cni = detail::read_enum(ctx, *v, {"calico", "flannel"});
   }
 }
 
@@ -106,6 +108,10 @@ void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags) {
   if (fix.mtu) {
     scenario.cluster.mtu = *fix.mtu;
     scenario.cluster.set.mtu = true;
+  }
+  if (fix.cni) {
+    scenario.cluster.cni = *fix.cni;
+    scenario.cluster.set.cni = true;
   }
 }
 

@@ -158,15 +158,17 @@ bool resolve(Context& ctx, std::string& error) {
     auto slash = src->label.find('/');
     ctx.source_pod = c.inventory().find_pod(src->label.substr(0, slash), src->label.substr(slash + 1));
   }
-  ctx.host = req.to;
-  if (auto colon = req.to.rfind(':'); colon != std::string::npos) {
-    auto port = parse_port(std::string_view(req.to).substr(colon + 1));
+  std::string to = req.to;
+  if (ingress::looks_like_url(to) && !diag::resolve_url(ctx, to, error)) return false;
+  ctx.host = to;
+  if (auto colon = to.rfind(':'); colon != std::string::npos) {
+    auto port = parse_port(std::string_view(to).substr(colon + 1));
     if (!port) {
-      error = "\"" + req.to.substr(colon + 1) + "\" is not a port number (1-65535)";
+      error = "\"" + to.substr(colon + 1) + "\" is not a port number (1-65535)";
       return false;
     }
     ctx.port = *port;
-    ctx.host = req.to.substr(0, colon);
+    ctx.host = to.substr(0, colon);
   }
   const bool in_cluster = !ctx.source_node.empty();
   if (in_cluster) ctx.probe_from = src->netns;
@@ -220,6 +222,21 @@ bool resolve(Context& ctx, std::string& error) {
                                                             : std::make_pair(pod_ns, pod_name);
       ctx.host_is_name = slash == std::string::npos;
       ctx.service = c.services().find(svc_ns, svc_name);
+      // An ExternalName Service is only a CNAME: the connection goes to its target. Follow it while
+      // it names a Service of the cluster; a name outside the cluster is left to the DNS step.
+      for (int hops = 0; ctx.host_is_name && ctx.service && ctx.service->type == kube::ServiceType::ExternalName; ++hops) {
+        std::string target = ctx.service->external_name;
+        if (!target.empty() && target.back() == '.') target.pop_back();
+        const std::string domain = ".svc." + c.spec().cluster_domain;
+        const bool in_cluster_name = target.size() > domain.size() &&
+                                     target.compare(target.size() - domain.size(), domain.size(), domain) == 0;
+        if (!in_cluster_name || hops == 8) {
+          ctx.service = nullptr;
+          break;
+        }
+        auto [target_ns, target_name] = service_name_of(ctx, target, name_ns);
+        ctx.service = c.services().find(target_ns, target_name);
+      }
       if (ctx.service) ctx.access = Context::Access::ClusterIp;
       else if (!ctx.host_is_name) {
         error = "no pod or Service \"" + pod_name + "\" in namespace \"" + pod_ns + "\"";
@@ -359,7 +376,7 @@ std::optional<Diagnosis> diagnose(cluster::Cluster& cluster, ProbeRunner& runner
   if (!diag::resolve(ctx, error)) return std::nullopt;
   Diagnosis d;
   d.from = ctx.source.label;
-  d.to = ctx.host + ":" + std::to_string(ctx.port);
+  d.to = ctx.http ? request.to : ctx.host + ":" + std::to_string(ctx.port);
   d.target = describe_target(ctx);
 
   // The article's order; each check runs only while the ones before it passed.
@@ -381,6 +398,17 @@ std::optional<Diagnosis> diagnose(cluster::Cluster& cluster, ProbeRunner& runner
     if (step.status == StepStatus::Failed) {
       d.failed_layer = step.layer;
       d.verdict = "the " + step.layer + " layer fails: " + step.summary;
+    }
+  }
+  // A URL: once the connection to the controller works, what the controller does with the request.
+  if (ctx.http) {
+    if (!d.failed_layer.empty()) d.steps.push_back(not_checked("ingress", "Ingress routing"));
+    else {
+      d.steps.push_back(diag::check_ingress(ctx));
+      if (d.steps.back().status == StepStatus::Failed) {
+        d.failed_layer = "ingress";
+        d.verdict = "the ingress layer fails: " + d.steps.back().summary;
+      }
     }
   }
   if (d.failed_layer.empty()) d.verdict = "healthy: every layer checked passes and the connection succeeds";

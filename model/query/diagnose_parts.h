@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "packetwalk/model/ingress/http.h"
 #include "packetwalk/model/query/diagnose.h"
 #include "packetwalk/model/query/target.h"
 
@@ -37,6 +38,7 @@ struct Context {
   std::string translating_node;        // where kube-proxy's rules translate the Service
   std::optional<datapath::NetnsId> probe_from;  // where pod-network probes start
   std::vector<Backend> backends;       // ready endpoints (Service) or the destination pod
+  std::optional<ingress::HttpRequest> http;  // the request, when the destination is a URL
 };
 
 // Fills everything but `cluster`, `runner` and `request`; false with `error` when nothing matches.
@@ -45,6 +47,10 @@ bool resolve(Context& ctx, std::string& error);
 DiagnoseStep check_cni(Context& ctx);
 DiagnoseStep check_kube_proxy(Context& ctx);
 DiagnoseStep check_policy(Context& ctx);
+// diagnose_ingress.cpp: a URL destination becomes the controller's address (`to` rewritten to
+// IP:PORT, ctx.http set), and the routing step that asks the controller about the request.
+bool resolve_url(Context& ctx, std::string& to, std::string& error);
+DiagnoseStep check_ingress(Context& ctx);
 
 // Runs one probe from `from` to ip:port and records it on the step.
 const ProbeResult& run_probe(Context& ctx, DiagnoseStep& step, datapath::NetnsId from, net::Ipv4Address ip,

@@ -212,7 +212,7 @@ TEST(Diagnose, NamesTheLayerOfEachLabAndNothingOnceFixed) {
   EXPECT_EQ(diagnosed_layer("target-port-mismatch.yaml", "default/client", "api:80", false), "listener");
 }
 
-// The DNS, policy, readiness and CNI-device labs: the planted fault is named, and once the lab's
+// The readiness, CNI-device, DNS, policy and Ingress labs: the planted fault is named, and once the lab's
 // fix is applied diagnose finds nothing (so the fix repairs what diagnose blamed).
 TEST(Diagnose, NamesTheLayerOfTheLaterLabsAndNothingOnceFixed) {
   struct Lab {

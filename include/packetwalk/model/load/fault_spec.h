@@ -67,13 +67,14 @@ struct FixSpec {
   ManifestSet manifests;
   std::optional<std::vector<FaultSpec>> faults;  // nullopt: the scenario's faults stay
   std::optional<int> mtu;                        // cluster.mtu after the fix
+  std::optional<std::string> cni;                // cluster.cni after the fix (e.g. a policy-enforcing CNI)
 };
 
 struct Scenario;
 
 // Reads a fix file (errors into `diags` with file:line:col).
 FixSpec load_fix(const std::string& path, Diagnostics& diags);
-// Applies it: objects replaced or added (then re-sorted), faults and MTU set.
+// Applies it: objects replaced or added (then re-sorted), faults, MTU and CNI set.
 void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags);
 
 }  // namespace packetwalk::model::load
