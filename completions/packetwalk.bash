@@ -14,7 +14,7 @@ _packetwalk() {
     cword=$COMP_CWORD
   fi
 
-  local commands="diagnose dns explain graph materialize reach routes rules run test trace verify version help"
+  local commands="diagnose dns explain graph lint materialize reach routes rules run test trace verify version help"
   local common="-f --filename --cni --proxy-mode --seed -h --help"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -36,7 +36,7 @@ _packetwalk() {
         graph) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")) ;;
         reach) COMPREPLY=($(compgen -W "table json csv md dot" -- "$cur")) ;;
         materialize) COMPREPLY=($(compgen -W "script teardown names" -- "$cur")) ;;
-        dns|diagnose|routes) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+        dns|diagnose|routes|lint) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "text json mermaid" -- "$cur")) ;;
       esac
       return ;;
@@ -62,6 +62,7 @@ _packetwalk() {
     dns) flags="$common --scenario --from --name -t --type -n --namespace -o --output -q --quiet -v --verbose" ;;
     explain) flags="$common --scenario --from --to --port -n --namespace" ;;
     reach) flags="$common --scenario --port -n --namespace -o --output" ;;
+    lint) flags="$common --scenario -o --output" ;;
     routes) flags="$common --scenario --request --gateway --client --method --header --host --path -o --output" ;;
     materialize) flags="$common --scenario --prefix -o --output" ;;
     verify) flags="$common --scenario --runs --timeout --prefix --mutate -v --verbose -q --quiet" ;;

@@ -23,5 +23,6 @@ int cmd_explain(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_materialize(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_verify(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_routes(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_lint(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace packetwalk::ui::cli

@@ -18,6 +18,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
       {"diagnose", {cmd_diagnose, "walk the troubleshooting checklist for a connection; name the layer that fails"}},
       {"dns", {cmd_dns, "look a name up from a pod as its resolver does, each query through the datapath"}},
       {"explain", {cmd_explain, "say why NetworkPolicy allows or denies a connection, and how to change it"}},
+      {"lint", {cmd_lint, "find NetworkPolicies and Services that cannot work as written (exit 1 when any)"}},
       {"materialize", {cmd_materialize, "print a shell script that builds the cluster in real network namespaces"}},
       {"reach", {cmd_reach, "which pods can connect to which, per port (NetworkPolicy truth tables)"}},
       {"routes", {cmd_routes, "print the HTTP routing tables of the ingress controller and Gateways; route one request"}},
