@@ -18,6 +18,28 @@ std::string endpoint_text(const IpvsRealServer& rs) {
   return rs.address.to_string() + ":" + std::to_string(rs.port);
 }
 
+// ip_vs_out: a reply from a real server gets the virtual server's address back. One place for
+// both hooks it runs at (FORWARD for pods' connections, LOCAL_IN for the node's own); returns
+// the hop to report, or nothing when the packet belongs to no IPVS connection.
+std::optional<trace::Hop> unnat_reply(const Topology& topo, const Netns& ns, IfaceId in, net::Packet& p,
+                                      sim::Time t, const char* hook, const char* detail) {
+  auto vip = ns.ipvs.out(p);
+  if (!vip) return std::nullopt;
+  trace::Hop hop;
+  hop.before = p;
+  p.src = vip->first;
+  p.sport = vip->second;
+  hop.time = t;
+  hop.node = ns.node;
+  hop.netns = ns.name;
+  if (in != kNone) hop.iface = topo.iface(in).name;
+  hop.action = HopAction::Snat;
+  hop.hook = hook;
+  hop.packet = p;
+  hop.detail = detail;
+  return hop;
+}
+
 }  // namespace
 
 bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
@@ -25,21 +47,9 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return false;
 
   // A reply to a connection this node made to a virtual server: restore the virtual address.
-  if (auto vip = ns.ipvs.out(p)) {
-    const net::Packet before = p;
-    p.src = vip->first;
-    p.sport = vip->second;
-    trace::Hop hop;
-    hop.time = t;
-    hop.node = ns.node;
-    hop.netns = ns.name;
-    if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
-    hop.action = HopAction::Snat;
-    hop.hook = "INPUT";
-    hop.before = before;
-    hop.packet = p;
-    hop.detail = "IPVS: reply from the real server gets the virtual server's address back";
-    hop_hook.fire(hop);
+  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, "INPUT",
+                             "IPVS: reply from the real server gets the virtual server's address back")) {
+    hop_hook.fire(*hop);
     return false;  // delivered locally as usual
   }
 
@@ -113,22 +123,10 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
 void PacketEngine::ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t) {
   Netns& ns = topology_.netns(pass.ns);
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return;
-  auto vip = ns.ipvs.out(p);
-  if (!vip) return;
-  const net::Packet before = p;
-  p.src = vip->first;
-  p.sport = vip->second;
-  trace::Hop hop;
-  hop.time = t;
-  hop.node = ns.node;
-  hop.netns = ns.name;
-  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
-  hop.action = HopAction::Snat;
-  hop.hook = "FORWARD";
-  hop.before = before;
-  hop.packet = p;
-  hop.detail = "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)";
-  hop_hook.fire(hop);
+  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, "FORWARD",
+                             "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)")) {
+    hop_hook.fire(*hop);
+  }
 }
 
 }  // namespace packetwalk::model::datapath
