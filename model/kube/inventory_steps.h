@@ -28,7 +28,8 @@ std::vector<NodeInfo> build_nodes(const load::ClusterSpec& cluster, const load::
 
 // Bare pods plus the pods the workload controllers would create, sorted by (namespace, name).
 // Workloads whose pods (or ReplicaSets) are already in the manifests — a `kubectl get -o yaml`
-// dump — are not expanded again.
+// dump — are not expanded again. An empty list, with an error, when the run would hold more than
+// load::limits::kMaxPods pods: nothing later (scheduling, addressing) is worth running then.
 std::vector<PendingPod> expand_pods(const load::ManifestSet& manifests, const std::vector<NodeInfo>& nodes,
                                     load::Diagnostics& diags);
 

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "inventory_steps.h"
+#include "packetwalk/model/load/input_limits.h"
 
 namespace packetwalk::model::kube::detail {
 
@@ -92,6 +93,7 @@ public:
   PodMaker(std::vector<PendingPod>& out, load::Diagnostics& diags) : out_(out), diags_(diags) {}
 
   void add_bare(const Pod& pod) {
+    if (over_limit(pod.meta.pos, pod.meta.ref())) return;
     PendingPod p;
     fill(p.info, pod.meta.namespace_, pod.meta.name, pod.meta.labels, pod.meta.annotations, pod.spec, pod.meta.pos);
     p.info.ready = pod.ready;
@@ -111,6 +113,7 @@ public:
   PendingPod* add_generated(const Workload& owner, std::string_view owner_kind, std::string owner_name,
                             std::string name, const Labels& extra_labels) {
     const auto& ns = owner.meta.namespace_;
+    if (over_limit(owner.pod_template.pos, owner.meta.ref())) return nullptr;
     if (!taken_.insert({ns, name}).second) {
       diags_.error(owner.pod_template.pos, owner.meta.ref(),
                    "the pod it would create, Pod " + ns + "/" + name + ", has the same name as another pod");
@@ -139,6 +142,8 @@ public:
     }
   }
 
+  bool over_limit_reported() const { return over_limit_reported_; }
+
 private:
   static void fill(PodInfo& info, std::string ns, std::string name, const Labels& labels,
                    const std::map<std::string, std::string>& annotations, const PodSpec& spec, load::SourcePos pos) {
@@ -156,9 +161,22 @@ private:
     info.pos = std::move(pos);
   }
 
+  // True once the run holds limits::kMaxPods pods; reported once, at the object that crossed it.
+  bool over_limit(const load::SourcePos& at, const std::string& ref) {
+    if (out_.size() < load::limits::kMaxPods) return false;
+    if (!over_limit_reported_) {
+      diags_.error(at, ref,
+                   "the cluster would hold more than " + std::to_string(load::limits::kMaxPods) +
+                       " pods; packetwalk simulates at most that many (docs/limits.md)");
+    }
+    over_limit_reported_ = true;
+    return true;
+  }
+
   std::vector<PendingPod>& out_;
   load::Diagnostics& diags_;
   std::set<std::pair<std::string, std::string>> taken_;
+  bool over_limit_reported_ = false;
 };
 
 // Objects (pods or ReplicaSets) already present for a controller: then it is not expanded again.
@@ -171,7 +189,7 @@ bool owns_any(const List& objects, const ObjectMeta& owner) {
 
 // A simulation of more pods than this is not what anyone meant (and would not fit in memory
 // for replicas: 2147483647); the API server would accept it, so this is packetwalk's limit.
-constexpr int kMaxReplicas = 5000;
+constexpr int kMaxReplicas = load::limits::kMaxReplicasPerWorkload;
 
 int replicas_to_make(const Workload& w, load::Diagnostics& diags) {
   if (w.replicas <= kMaxReplicas) return w.replicas;
@@ -247,6 +265,7 @@ std::vector<PendingPod> expand_pods(const load::ManifestSet& m, const std::vecto
   std::sort(pods.begin(), pods.end(), [](const PendingPod& a, const PendingPod& b) {
     return std::tie(a.info.namespace_, a.info.name) < std::tie(b.info.namespace_, b.info.name);
   });
+  if (maker.over_limit_reported()) pods.clear();
   return pods;
 }
 

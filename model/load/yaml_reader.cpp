@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "packetwalk/model/load/input_limits.h"
+
 namespace packetwalk::model::load::detail {
 
 namespace {
@@ -136,11 +138,36 @@ void ParseContext::warning(const SourcePos& at, const std::string& path, std::st
   diags_.warning(at, object_, path.empty() ? std::string(text) : path + ": " + std::string(text));
 }
 
-std::vector<YamlDocument> parse_yaml_stream(std::string_view text, ParseContext& ctx) {
+// Counts the nodes reachable from `node` with aliases followed, stopping once `budget` is spent:
+// an alias bomb shares its nodes in memory, but anything that walks it pays for every copy.
+static bool expands_within(const YAML::Node& node, std::size_t& budget) {
+  if (budget == 0) return false;
+  --budget;
+  if (node.IsSequence()) {
+    for (const auto& child : node) {
+      if (!expands_within(child, budget)) return false;
+    }
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (!expands_within(kv.first, budget) || !expands_within(kv.second, budget)) return false;
+    }
+  }
+  return true;
+}
+
+void visit_yaml_stream(std::string_view text, ParseContext& ctx, const std::function<void(YamlDocument&)>& visit) {
   // A UTF-8 byte order mark is legal at the start; drop it so columns on line 1 stay right.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<YamlDocument> docs;
-  for (const auto& chunk : split_documents(text)) {
+  const auto chunks = split_documents(text);
+  if (chunks.size() > limits::kMaxObjects) {
+    ctx.set_document_line(chunks[limits::kMaxObjects].first_line);
+    ctx.error(ctx.pos(YAML::Mark{}), "",
+              "more than " + std::to_string(limits::kMaxObjects) +
+                  " YAML documents in one file; packetwalk reads at most that many objects (docs/limits.md)");
+    ctx.set_document_line(0);
+    return;
+  }
+  for (const auto& chunk : chunks) {
     ctx.set_document_line(chunk.first_line);
     try {
       auto parsed = YAML::LoadAll(std::string(chunk.text));
@@ -152,7 +179,17 @@ std::vector<YamlDocument> parse_yaml_stream(std::string_view text, ParseContext&
         continue;
       }
       for (auto& root : parsed) {
-        if (!root.IsNull()) docs.push_back({root, chunk.first_line});
+        if (root.IsNull()) continue;
+        std::size_t budget = limits::kMaxExpandedNodes;
+        if (!expands_within(root, budget)) {
+          ctx.error(ctx.pos(root.Mark()), "",
+                    "YAML aliases expand this document to more than " + std::to_string(limits::kMaxExpandedNodes) +
+                        " nodes (an alias bomb?); packetwalk refuses it (docs/limits.md)");
+          continue;
+        }
+        YamlDocument doc{root, chunk.first_line};
+        visit(doc);
+        ctx.set_document_line(chunk.first_line);
       }
     } catch (const YAML::DeepRecursion& e) {
       ctx.error(ctx.pos(e.mark), "",
@@ -164,6 +201,11 @@ std::vector<YamlDocument> parse_yaml_stream(std::string_view text, ParseContext&
     }
   }
   ctx.set_document_line(0);
+}
+
+std::vector<YamlDocument> parse_yaml_stream(std::string_view text, ParseContext& ctx) {
+  std::vector<YamlDocument> docs;
+  visit_yaml_stream(text, ctx, [&](YamlDocument& doc) { docs.push_back(doc); });
   return docs;
 }
 
