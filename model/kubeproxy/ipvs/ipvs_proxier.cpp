@@ -92,7 +92,8 @@ void program_ipvs(const kube::ServiceState& services, const ProxyNode& node, con
     for (const auto& port : svc->ports) {
       const auto cats = categorize_endpoints(*svc, port, node.name);
       const net::Protocol proto = port.protocol;
-      auto vs_for = [&](net::Ipv4Address a, int p, bool only_local) {
+      // svc captured by name: clang before 16 cannot capture a structured binding implicitly.
+      auto vs_for = [&, svc = svc](net::Ipv4Address a, int p, bool only_local) {
         IpvsVirtualServer vs;
         vs.protocol = proto;
         vs.address = a;
