@@ -14,6 +14,7 @@
 
 #include "packetwalk/model/cni/calico.h"
 #include "packetwalk/model/datapath/netfilter_save.h"
+#include "felix_rules.h"
 
 namespace packetwalk::model::cni {
 
@@ -30,67 +31,7 @@ using datapath::Negatable;
 using datapath::ReturnTarget;
 using datapath::Rule;
 using policy::Direction;
-
-constexpr std::uint32_t kAccept = 0x10000;
-constexpr std::uint32_t kPass = 0x20000;
-constexpr std::uint32_t kScratch0 = 0x40000;
-constexpr std::uint32_t kAllButAccept = 0xe0000;  // pass + scratch0 + scratch1
-constexpr std::size_t kMaxChainName = 28;         // iptables' limit (XT_EXTENSION_MAXNAMELEN - 1)
-
-// Felix-style id: URL-safe base64 of SHA-224, cut to `n` characters.
-std::string hash_id(const std::string& text, std::size_t n) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  [[maybe_unused]] int ok = EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha224(), nullptr);
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned i = 0; i < length && out.size() < n; ++i) {
-    acc = (acc << 8) | digest[i];
-    bits += 8;
-    while (bits >= 6 && out.size() < n) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3f];
-    }
-  }
-  return out;
-}
-
-std::string limited_chain(const std::string& prefix, const std::string& id) {
-  if (prefix.size() + id.size() <= kMaxChainName) return prefix + id;
-  return prefix + "_" + hash_id(id, kMaxChainName - prefix.size() - 1);
-}
-
-MarkMatch bits_set(std::uint32_t b) { return MarkMatch{b, b, false}; }
-MarkMatch bits_clear(std::uint32_t b) { return MarkMatch{0, b, false}; }
-MarkTarget set_bits(std::uint32_t b) { return MarkTarget{MarkTarget::Op::SetXmark, b, b}; }
-MarkTarget clear_bits(std::uint32_t b) { return MarkTarget{MarkTarget::Op::SetXmark, 0, b}; }
-
-Rule make(std::vector<datapath::MatchModule> modules, datapath::Target target) {
-  Rule r;
-  r.modules = std::move(modules);
-  r.target = std::move(target);
-  return r;
-}
-
-// Appends rules to one chain, giving each Felix's "cali:<hash>" comment: a hash of the chain name,
-// the previous rule's hash and the rule itself, so a rule's id changes when anything before it does.
-class ChainWriter {
-public:
-  ChainWriter(datapath::Table& table, std::string name) : table_(table), name_(std::move(name)) { table_.chain(name_); }
-  void add(Rule r) {
-    prev_ = hash_id(name_ + prev_ + datapath::rule_spec_to_string(r), 16);
-    r.modules.insert(r.modules.begin(), CommentMatch{"cali:" + prev_});
-    table_.append(name_, std::move(r));
-  }
-  const std::string& name() const { return name_; }
-
-private:
-  datapath::Table& table_;
-  std::string name_;
-  std::string prev_;
-};
+using namespace felix;  // NOLINT: the helpers are this file's vocabulary
 
 std::string endpoint_chain(Direction d, const std::string& iface) {
   return (d == Direction::Ingress ? "cali-tw-" : "cali-fw-") + iface;
@@ -260,6 +201,7 @@ void NodeRenderer::endpoint(const kube::PodInfo& pod, Direction d) {
     vxlan.protocol = Negatable<net::Protocol>{net::Protocol::Udp, false};
     w.add(std::move(vxlan));
   }
+  admin_tier_sections(w, node_, index_, pod, d, 0, policy::kNetworkPolicyTierRank - 1);
   const auto policies = index_.selecting(pod, d);
   if (!policies.empty()) {
     w.add(make({CommentMatch{"Start of policies"}}, clear_bits(kPass)));
@@ -275,6 +217,7 @@ void NodeRenderer::endpoint(const kube::PodInfo& pod, Direction d) {
                              " is isolated by " + names}},
                DropTarget{}));
   }
+  admin_tier_sections(w, node_, index_, pod, d, policy::kNetworkPolicyTierRank + 1, 4);
   profile(pod.namespace_, d);
   w.add(make({}, JumpTarget{profile_chain(d, pod.namespace_), false}));
   w.add(make({bits_set(kAccept), CommentMatch{"Return if profile accepted"}}, ReturnTarget{}));
@@ -351,8 +294,9 @@ std::string calico_policy_chain(Direction d, const kube::NetworkPolicy& p) {
 }
 
 void program_felix_iptables(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
-                            const Placement& placement, const net::Cidr& pool, datapath::Topology& topology) {
-  policy::PolicyIndex index(policies, inventory);
+                            const Placement& placement, const net::Cidr& pool, datapath::Topology& topology,
+                            const std::vector<kube::AdminNetworkPolicy>* admin_policies) {
+  policy::PolicyIndex index(policies, inventory, admin_policies);
   for (const auto& node : inventory.nodes) {
     auto it = placement.node_netns.find(node.name);
     if (it == placement.node_netns.end()) continue;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "packetwalk/model/kube/validate.h"
+#include "packetwalk/model/load/input_limits.h"
 #include "parsers.h"
 
 namespace packetwalk::model::load {
@@ -34,7 +35,11 @@ struct KindInfo {
   ParseFn parse;
 };
 
-constexpr std::array<KindInfo, 12> kModelledKinds = {{
+constexpr std::array<KindInfo, 15> kModelledKinds = {{
+    {"AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", kSpecStatusFields, parse_admin_network_policy},
+    {"BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", kSpecStatusFields,
+     parse_baseline_admin_network_policy},
+    {"ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", kSpecStatusFields, parse_cluster_network_policy},
     {"ConfigMap", "v1", kConfigMapFields, parse_config_map},
     {"DaemonSet", "apps/v1", kSpecStatusFields, parse_daemon_set},
     {"Deployment", "apps/v1", kSpecStatusFields, parse_deployment},
@@ -51,8 +56,8 @@ constexpr std::array<KindInfo, 12> kModelledKinds = {{
 
 // Kinds kept as GenericObject without a warning: the networking kinds later work will model, and
 // the everyday kinds of real manifests that carry nothing for the datapath.
-constexpr std::array<std::string_view, 42> kGenericKinds = {
-    "AdminNetworkPolicy", "BackendTLSPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "ClusterRole",
+constexpr std::array<std::string_view, 39> kGenericKinds = {
+    "BackendTLSPolicy", "ClusterRole",
     "ClusterRoleBinding", "ControllerRevision", "CronJob", "CSIDriver", "CustomResourceDefinition", "Endpoints",
     "Event", "Gateway", "GatewayClass", "GRPCRoute", "HorizontalPodAutoscaler", "HTTPRoute", "Ingress",
     "IngressClass", "Lease", "LimitRange", "MutatingWebhookConfiguration", "PersistentVolume",
@@ -197,7 +202,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
 
 bool has_manifest_extension(const fs::path& p) {
   auto ext = p.extension().string();
@@ -225,6 +229,23 @@ std::vector<std::string> expand_path(const std::string& path, Diagnostics& diags
   return files;
 }
 
+// Loads each document as soon as it is parsed, so only one YAML tree is in memory at a time, and
+// stops with an error once the run holds more objects than limits::kMaxObjects.
+void load_stream(detail::ParseContext& ctx, std::string_view text, ManifestSet& out) {
+  bool over = out.size() > limits::kMaxObjects;
+  detail::visit_yaml_stream(text, ctx, [&](detail::YamlDocument& doc) {
+    if (over) return;
+    ctx.set_document_line(doc.first_line);
+    detail::load_document(ctx, doc.root, out);
+    if (out.size() > limits::kMaxObjects) {
+      over = true;
+      ctx.error(ctx.pos(doc.root.Mark()), "",
+                "more than " + std::to_string(limits::kMaxObjects) +
+                    " objects; packetwalk reads at most that many in one run (docs/limits.md)");
+    }
+  });
+}
+
 void load_file(const std::string& file, Diagnostics& diags, ManifestSet& out) {
   std::error_code ec;
   auto status = fs::status(file, ec);
@@ -233,8 +254,10 @@ void load_file(const std::string& file, Diagnostics& diags, ManifestSet& out) {
     return;
   }
   auto size = fs::file_size(file, ec);
-  if (!ec && size > kMaxFileBytes) {
-    diags.error({file, 0, 0}, "", "file is larger than 64 MiB; not a manifest?");
+  if (!ec && size > limits::kMaxFileBytes) {
+    diags.error({file, 0, 0}, "",
+                "file is " + std::to_string(size >> 20) + " MiB, larger than packetwalk's limit of " +
+                    std::to_string(limits::kMaxFileBytes >> 20) + " MiB per file (docs/limits.md); not a manifest?");
     return;
   }
   std::ifstream in(file, std::ios::in | std::ios::binary);
@@ -251,10 +274,7 @@ void load_file(const std::string& file, Diagnostics& diags, ManifestSet& out) {
   std::string text = std::move(bytes).str();
   if (!detail::check_text(text, file, diags)) return;
   detail::ParseContext ctx(diags, {file, 0, 0});
-  for (const auto& doc : detail::parse_yaml_stream(text, ctx)) {
-    ctx.set_document_line(doc.first_line);
-    detail::load_document(ctx, doc.root, out);
-  }
+  load_stream(ctx, text, out);
 }
 
 void finish(ManifestSet& set, Diagnostics& diags) {
@@ -272,6 +292,7 @@ ManifestSet load_manifest_paths(const std::vector<std::string>& paths, Diagnosti
       std::error_code ec;
       auto canonical = fs::weakly_canonical(file, ec);
       if (!seen.insert(ec ? file : canonical.string()).second) continue;
+      if (set.size() > limits::kMaxObjects) break;  // reported where the limit was crossed
       load_file(file, diags, set);
     }
   }
@@ -283,12 +304,7 @@ ManifestSet load_manifest_text(std::string_view text, const std::string& file_la
                                Diagnostics& diags, int column_offset) {
   ManifestSet set;
   detail::ParseContext ctx(diags, {file_label, line_offset, column_offset});
-  if (detail::check_text(text, file_label, diags)) {
-    for (const auto& doc : detail::parse_yaml_stream(text, ctx)) {
-      ctx.set_document_line(doc.first_line);
-      detail::load_document(ctx, doc.root, set);
-    }
-  }
+  if (detail::check_text(text, file_label, diags)) load_stream(ctx, text, set);
   finish(set, diags);
   return set;
 }

@@ -22,6 +22,7 @@ void for_each_list(Set& set, F&& f) {
   f(set.services);
   f(set.endpoint_slices);
   f(set.network_policies);
+  f(set.admin_policies);
   f(set.config_maps);
   f(set.others);
 }
@@ -67,6 +68,7 @@ void ManifestSet::merge(ManifestSet&& other) {
   append(services, other.services);
   append(endpoint_slices, other.endpoint_slices);
   append(network_policies, other.network_policies);
+  append(admin_policies, other.admin_policies);
   append(config_maps, other.config_maps);
   append(others, other.others);
 }

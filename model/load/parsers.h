@@ -49,6 +49,9 @@ void parse_job(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, 
 void parse_service(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out);
 void parse_endpoint_slice(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out);
 void parse_network_policy(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out);
+void parse_admin_network_policy(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out);
+void parse_baseline_admin_network_policy(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out);
+void parse_cluster_network_policy(ParseContext& ctx, const MapReader& root, kube::ObjectMeta meta, ManifestSet& out);
 
 // One document's root node: an object or a List of objects. Used for files and for inline
 // documents of scenario files (whose nodes already carry scenario-file positions).

@@ -45,19 +45,48 @@ bool from_own_node(const Connection& c) {
          (!c.src.pod || c.src.pod->host_network);
 }
 
+// "AdminNetworkPolicy/deny-db ingress rule 0 (deny-from-x)".
+std::string admin_ref(const AdminPolicyCheck& c) {
+  return c.policy->kind_name() + " " + admin_rule_label(*c.policy, c.direction, *c.first_rule);
+}
+
+// Pass rules that delegated before the deciding tier: "; AdminNetworkPolicy/x ingress rule 0 passed it on".
+std::string passes_text(const TierResult& t) {
+  std::string out;
+  for (auto i : t.passed) out += ", after " + admin_ref(t.checks[i]) + " passed it on";
+  return out;
+}
+
 std::string side_text(const SideVerdict& s, const std::string& subject) {
   const std::string dir(direction_name(s.direction));
-  if (!s.enforced || !s.isolated()) return {};
+  if (!s.enforced) return {};
+  if (const auto* a = s.admin_decision()) {
+    std::string out = dir + (s.allowed ? " allowed by " : " denied by ") + admin_ref(*a);
+    if (s.decided_in == SideVerdict::Tier::Baseline) out += passes_text(s.admin);
+    if (!s.allowed && s.decided_in == SideVerdict::Tier::Admin && s.isolated() && s.decided_by())
+      out += " (NetworkPolicy " + policy_ref(*s.decided_by()->policy) + " would have allowed it)";
+    if (!s.allowed && s.decided_in == SideVerdict::Tier::Admin && !s.isolated())
+      out += " (no NetworkPolicy isolates " + subject + ")";
+    return out;
+  }
+  const std::string passed = passes_text(s.admin);
+  if (!s.isolated()) return passed.empty() ? std::string() : dir + " allowed by default" + passed;
   if (const auto* d = s.decided_by()) {
     return dir + " allowed by NetworkPolicy " + policy_ref(*d->policy) + " " + dir + " rule " +
-           std::to_string(*d->first_rule);
+           std::to_string(*d->first_rule) + passed;
   }
   std::string names;
   for (const auto& p : s.policies) names += (names.empty() ? "" : ", ") + policy_ref(*p.policy);
-  return dir + " of " + subject + " is isolated by NetworkPolicy " + names + " and no rule allows it";
+  return dir + " of " + subject + " is isolated by NetworkPolicy " + names + " and no rule allows it" + passed;
 }
 
 }  // namespace
+
+const AdminPolicyCheck* SideVerdict::admin_decision() const {
+  if (decided_in == Tier::Admin && admin.decided) return &admin.checks[*admin.decided];
+  if (decided_in == Tier::Baseline && baseline.decided) return &baseline.checks[*baseline.decided];
+  return nullptr;
+}
 
 const PolicyCheck* SideVerdict::decided_by() const {
   for (const auto& p : policies) {
@@ -99,7 +128,24 @@ SideVerdict evaluate_side(const PolicyIndex& index, const Connection& c, Directi
     }
     s.policies.push_back(std::move(pc));
   }
-  s.allowed = !s.isolated() || s.decided_by() != nullptr;
+  s.admin = evaluate_tiers(index, subject, peer, c.protocol, c.port, d, 0, 1);
+  if (s.admin.decided) {
+    s.decided_in = SideVerdict::Tier::Admin;
+    s.allowed = s.admin.allowed();
+    return s;
+  }
+  if (s.isolated()) {
+    s.decided_in = SideVerdict::Tier::NetworkPolicy;
+    s.allowed = s.decided_by() != nullptr;
+    return s;
+  }
+  s.baseline = evaluate_tiers(index, subject, peer, c.protocol, c.port, d, 3, 4);
+  if (s.baseline.decided) {
+    s.decided_in = SideVerdict::Tier::Baseline;
+    s.allowed = s.baseline.allowed();
+    return s;
+  }
+  s.allowed = true;
   return s;
 }
 
@@ -130,6 +176,7 @@ std::string Evaluation::reason() const {
     return out;
   }
   if (eg.empty() && in.empty()) return "allowed: no NetworkPolicy isolates the source's egress or the destination's ingress";
+
   std::string out = "allowed: ";
   out += eg;
   if (!eg.empty() && !in.empty()) out += "; ";

@@ -1,5 +1,7 @@
 #include "packetwalk/model/policy/match.h"
 
+#include "packetwalk/model/policy/admin.h"
+
 #include <algorithm>
 #include <tuple>
 
@@ -23,12 +25,17 @@ std::string Endpoint::label() const {
   return ip.to_string();
 }
 
-PolicyIndex::PolicyIndex(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory)
+PolicyIndex::PolicyIndex(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
+                         const std::vector<kube::AdminNetworkPolicy>* admin)
     : inventory_(inventory) {
   for (const auto& p : policies) sorted_.push_back(&p);
   std::sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
     return std::tie(a->meta.namespace_, a->meta.name) < std::tie(b->meta.namespace_, b->meta.name);
   });
+  if (admin) {
+    for (const auto& p : *admin) admin_.push_back(&p);
+    std::sort(admin_.begin(), admin_.end(), [](const auto* a, const auto* b) { return admin_before(*a, *b); });
+  }
 }
 
 kube::Labels PolicyIndex::namespace_labels(std::string_view ns) const {
@@ -39,8 +46,12 @@ kube::Labels PolicyIndex::namespace_labels(std::string_view ns) const {
 
 std::vector<const kube::NetworkPolicy*> PolicyIndex::selecting(const kube::PodInfo& pod, Direction d) const {
   std::vector<const kube::NetworkPolicy*> out;
-  for (const auto* p : sorted_) {
-    if (has_direction(*p, d) && policy_selects(*p, pod)) out.push_back(p);
+  // Only the pod's namespace can select it, and sorted_ holds each namespace as one run: with
+  // 10,000 policies a linear scan per evaluation dominated reach's per-pair path.
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), pod.namespace_,
+                             [](const kube::NetworkPolicy* p, const std::string& ns) { return p->meta.namespace_ < ns; });
+  for (; it != sorted_.end() && (*it)->meta.namespace_ == pod.namespace_; ++it) {
+    if (has_direction(**it, d) && policy_selects(**it, pod)) out.push_back(*it);
   }
   return out;
 }

@@ -224,7 +224,7 @@ DiagnoseStep check_policy(Context& ctx) {
                    (policies.empty() ? "" : " (" + std::to_string(policies.size()) + " written, none in effect)");
     return step;
   }
-  policy::PolicyIndex index(policies, ctx.cluster.inventory());
+  policy::PolicyIndex index(policies, ctx.cluster.inventory(), &ctx.cluster.scenario().manifests.admin_policies);
   policy::Endpoint src;
   src.pod = ctx.source_pod;
   src.node = ctx.source_node;

@@ -53,6 +53,23 @@ bool dropped_by_policy(const trace::Trace& t, const std::string& name) {
   return false;
 }
 
+// The drop rules of Calico's admin and baseline tiers carry "<Kind>/<name> <direction> rule ...";
+// `ref` is "AdminNetworkPolicy/NAME" (or BaselineAdminNetworkPolicy/, ClusterNetworkPolicy/).
+bool dropped_by_admin_policy(const trace::Trace& t, const std::string& ref) {
+  auto name_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.'; };
+  for (const auto& leg : t.legs) {
+    for (const auto& h : leg.hops) {
+      if (h.action != trace::HopAction::Drop || h.drop_reason != trace::DropReason::NetfilterDrop) continue;
+      for (auto pos = h.detail.find(ref); pos != std::string::npos; pos = h.detail.find(ref, pos + 1)) {
+        const bool starts = pos == 0 || !std::isalpha(static_cast<unsigned char>(h.detail[pos - 1]));
+        const auto end = pos + ref.size();
+        if (starts && (end == h.detail.size() || !name_char(h.detail[end]))) return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::string first_drop(const trace::Trace& t) {
   for (const auto& leg : t.legs)
     for (const auto& h : leg.hops)
@@ -87,7 +104,10 @@ ExpectationCheck check_expectation(const load::Expectation& expected, const Prob
       c.failures.push_back("expected the trace to pass \"" + via + "\"; it does not");
     }
   }
-  if (!expected.dropped_by.empty() && !dropped_by_policy(tr, expected.dropped_by.substr(std::string("NetworkPolicy/").size()))) {
+  const bool by_np = expected.dropped_by.rfind("NetworkPolicy/", 0) == 0;
+  if (!expected.dropped_by.empty() &&
+      !(by_np ? dropped_by_policy(tr, expected.dropped_by.substr(std::string("NetworkPolicy/").size()))
+              : dropped_by_admin_policy(tr, expected.dropped_by))) {
     c.passed = false;
     c.failures.push_back("expected a drop decided by " + expected.dropped_by + "; " + first_drop(tr));
   }

@@ -83,11 +83,41 @@ std::string datapath_note(const policy::SideVerdict& s, const kube::PodInfo& sub
   return out;
 }
 
+// Where Calico takes an admin or baseline tier's decision.
+std::string admin_datapath_note(const policy::SideVerdict& s, const kube::PodInfo& subject) {
+  const auto* d = s.admin_decision();
+  if (!d) return {};
+  const std::string chain = std::string(s.direction == Direction::Ingress ? "cali-tw-" : "cali-fw-") +
+                            model::cni::calico_veth_name(subject.namespace_, subject.name);
+  const auto& r = d->rules[*d->first_rule];
+  std::string out = "  In the datapath: node " + subject.node + ", filter FORWARD -> cali-FORWARD -> " +
+                    (s.direction == Direction::Ingress ? "cali-to-wl-dispatch" : "cali-from-wl-dispatch") + " -> " +
+                    chain + " (tier " + std::string(policy::calico_tier(*d->policy)) + ") -> " +
+                    model::cni::calico_admin_policy_chain(s.direction, *d->policy) + ", rule \"" +
+                    d->policy->kind_name() + " " + policy::admin_rule_label(*d->policy, s.direction, r.index);
+  if (r.first_peer) out += std::string(s.direction == Direction::Ingress ? " from[" : " to[") + std::to_string(*r.first_peer) + "]";
+  if (r.first_port) out += " ports[" + std::to_string(*r.first_port) + "]";
+  out += ": " + std::string(policy::action_word(*d->acted())) + "\" " + (s.allowed ? "sets the accept mark\n" : "drops it\n");
+  return out;
+}
+
 void print_side(std::ostream& out, const policy::SideVerdict& s, const policy::Endpoint& subject, bool calico) {
   const bool in = s.direction == Direction::Ingress;
   out << "\n" << (in ? "Ingress at the destination " : "Egress at the source ") << subject.label() << "\n";
   if (!s.enforced) {
     out << "  not subject to NetworkPolicy: " << s.exempt_reason << "\n";
+    return;
+  }
+  policy::explain_admin_tiers(out, s);
+  if (s.decided_in == policy::SideVerdict::Tier::Admin) {
+    if (calico) out << admin_datapath_note(s, *subject.pod);
+    return;
+  }
+  if (!s.isolated() && !s.baseline.checks.empty()) {
+    out << "  no NetworkPolicy in namespace " << subject.pod->namespace_ << " selects it for "
+        << policy::direction_name(s.direction) << ": the baseline tier applies\n";
+    policy::explain_baseline_tiers(out, s);
+    if (calico && s.decided_in == policy::SideVerdict::Tier::Baseline) out << admin_datapath_note(s, *subject.pod);
     return;
   }
   if (!s.isolated()) {
@@ -209,7 +239,7 @@ int cmd_explain(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   const auto& policies = c.scenario().manifests.network_policies;
-  policy::PolicyIndex index(policies, inv);
+  policy::PolicyIndex index(policies, inv, &c.scenario().manifests.admin_policies);
   const bool enforced = model::query::cni_enforces_policy(c.spec().cni);
   for (const auto& b : backends) {
     policy::Connection conn;
@@ -239,7 +269,20 @@ int cmd_explain(const Args& args, std::ostream& out, std::ostream& err) {
     const bool calico = c.spec().cni == "calico";
     print_side(out, e.egress, conn.src, calico);
     print_side(out, e.ingress, conn.dst, calico);
-    if (!e.allowed) print_suggestions(out, policy::suggest_fixes(policies, inv, conn, e), e);
+    const auto tier_denied = [](const policy::SideVerdict& s) {
+      return !s.allowed && s.decided_in != policy::SideVerdict::Tier::NetworkPolicy;
+    };
+    if (!e.allowed && (tier_denied(e.egress) || tier_denied(e.ingress))) {
+      // NetworkPolicy edits cannot undo an admin tier's Deny; a baseline Deny yields to any
+      // NetworkPolicy selecting the pod, so the suggestions (which edit NetworkPolicies) do not apply.
+      out << "\nHow to allow it: an admin-tier or baseline-tier rule denies it, so editing NetworkPolicies "
+             "as suggested for them does not apply.\n"
+          << "  admin tier: change or remove that rule, or add an earlier rule (lower priority number) that "
+             "Allows/Accepts or Passes this peer and port;\n"
+          << "  baseline tier: a NetworkPolicy selecting the pod takes precedence over the baseline.\n";
+    } else if (!e.allowed) {
+      print_suggestions(out, policy::suggest_fixes(policies, inv, conn, e), e);
+    }
     out << "\n";
   }
   return kOk;

@@ -3,6 +3,8 @@
 // backends or with a targetPort no backend declares, egress isolation that forgets DNS). Each
 // finding is printed like a compiler warning so editors jump to it; exit 1 when there are any,
 // so CI can fail a pull request on them as on a failed expectation.
+#include <algorithm>
+#include <tuple>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -64,10 +66,16 @@ int cmd_lint(const Args& args, std::ostream& out, std::ostream& err) {
   const auto& manifests = c.scenario().manifests;
   // Under a CNI that ignores NetworkPolicy the policy findings still describe what the manifests
   // would do on one that enforces them; say so, since nothing is enforced here.
-  if (!manifests.network_policies.empty() && !model::query::cni_enforces_policy(c.spec().cni))
+  if ((!manifests.network_policies.empty() || !manifests.admin_policies.empty()) &&
+      !model::query::cni_enforces_policy(c.spec().cni))
     err << "packetwalk lint: warning: CNI " << c.spec().cni
-        << " does not enforce NetworkPolicy: the policies have no effect on this cluster (try --cni calico)\n";
-  const auto findings = policy::lint(manifests.network_policies, manifests.services, c.inventory());
+        << " does not enforce NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy: "
+           "the policies have no effect on this cluster (try --cni calico)\n";
+  auto findings = policy::lint(manifests.network_policies, manifests.services, c.inventory());
+  for (auto& f : policy::lint_admin(manifests.admin_policies, c.inventory())) findings.push_back(std::move(f));
+  std::stable_sort(findings.begin(), findings.end(), [](const policy::LintFinding& a, const policy::LintFinding& b) {
+    return std::tie(a.pos.file, a.pos.line, a.pos.column) < std::tie(b.pos.file, b.pos.line, b.pos.column);
+  });
   if (format == "json") {
     write_json(out, findings);
   } else {

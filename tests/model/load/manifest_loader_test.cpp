@@ -134,9 +134,13 @@ TEST(ManifestLoader, KnownButUnmodelledKindsAreKeptWithoutWarnings) {
   auto set = load({"manifests/networking-kinds.yaml"}, diags);
   EXPECT_THAT(diagnostic_lines(diags), IsEmpty());
   // Sorted by kind; cluster-scoped kinds have no namespace.
-  EXPECT_THAT(refs(set), ElementsAre("AdminNetworkPolicy cluster-control", "GatewayClass example",
-                                     "HTTPRoute web/api", "Ingress default/api", "ServiceAccount default/api"));
-  const auto& ingress = set.others[3];
+  EXPECT_THAT(refs(set), ElementsAre("GatewayClass example", "HTTPRoute web/api", "Ingress default/api",
+                                     "ServiceAccount default/api"));
+  // AdminNetworkPolicy is modelled now (policy/admin.h): read into its own list.
+  ASSERT_EQ(set.admin_policies.size(), 1u);
+  EXPECT_EQ(set.admin_policies[0].ref(), "AdminNetworkPolicy cluster-control");
+  EXPECT_EQ(set.admin_policies[0].priority, 10);
+  const auto& ingress = set.others[2];
   EXPECT_EQ(ingress.meta.api_version, "networking.k8s.io/v1");
   EXPECT_NE(ingress.yaml.find("host: api.example.com"), std::string::npos);
 }

@@ -26,6 +26,7 @@
 
 #include "packetwalk/model/cni/flannel.h"
 #include "packetwalk/model/kube/inventory.h"
+#include "packetwalk/model/policy/admin.h"
 #include "packetwalk/model/policy/match.h"
 
 namespace packetwalk::model::cni {
@@ -36,8 +37,11 @@ Placement build_calico_vxlan(const kube::Inventory& inventory, const NetworkConf
 
 // Felix's filter and nat chains on every node, NetworkPolicies compiled into rule objects. Call
 // after kube-proxy has programmed the nodes (Felix inserts its jumps in front of kube-proxy's).
+// `admin_policies` (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) become
+// Calico's tiers before and after the default tier of the NetworkPolicies (policy/admin.h).
 void program_felix_iptables(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
-                            const Placement& placement, const net::Cidr& pool, datapath::Topology& topology);
+                            const Placement& placement, const net::Cidr& pool, datapath::Topology& topology,
+                            const std::vector<kube::AdminNetworkPolicy>* admin_policies = nullptr);
 
 // "cali" + sha1("<namespace>.<pod>") hex, 15 characters (Calico's default interface prefix).
 std::string calico_veth_name(const std::string& pod_namespace, const std::string& pod_name);
@@ -46,5 +50,8 @@ net::Ipv4Address calico_tunnel_address(const kube::NodeInfo& node);
 // cali-pi-<id> (ingress) / cali-po-<id> (egress): "<namespace>/<name>" when it fits iptables' 28
 // characters, else "_" + a hash, as Felix limits chain names.
 std::string calico_policy_chain(policy::Direction d, const kube::NetworkPolicy& p);
+// The chain of an admin or baseline policy: cali-pi-/cali-po- + "<tier>/<calico policy name>",
+// hashed past 28 characters (policy/admin.h names the tiers and policies as Calico does).
+std::string calico_admin_policy_chain(policy::Direction d, const kube::AdminNetworkPolicy& p);
 
 }  // namespace packetwalk::model::cni

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "packetwalk/model/kube/admin_policy.h"
 #include "packetwalk/model/kube/objects.h"
 #include "packetwalk/model/load/diagnostic.h"
 
@@ -36,6 +37,7 @@ struct ManifestSet {
   std::vector<kube::Service> services;
   std::vector<kube::EndpointSlice> endpoint_slices;
   std::vector<kube::NetworkPolicy> network_policies;
+  std::vector<kube::AdminNetworkPolicy> admin_policies;  // AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy
   std::vector<kube::ConfigMap> config_maps;
   std::vector<kube::GenericObject> others;  // known kinds not modelled yet; sorted by kind first
 

@@ -15,15 +15,19 @@
 //  - a pod reaching itself at its own address never leaves its namespace: always allowed (through
 //    a Service it is judged like any other pair);
 //  - traffic from the destination pod's own node (the node itself or a hostNetwork pod there) is
-//    not subject to the destination's ingress policy (Calico does not police host -> workload).
+//    not subject to the destination's ingress policy (Calico does not police host -> workload);
+//  - admin tiers decide first and baseline tiers last (admin.h); an isolating NetworkPolicy
+//    always decides when no admin rule Accepted or Denied.
 //
 // The explanation lists, for each side, every policy selecting the pod and, for each of their
 // rules, which peer entries and port entries matched and why the others did not.
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "packetwalk/model/policy/admin.h"
 #include "packetwalk/model/policy/match.h"
 
 namespace packetwalk::model::policy {
@@ -76,6 +80,16 @@ struct SideVerdict {
   bool allowed = true;
   // The policy check that allowed it (the first in Calico's order); nullptr when not isolated or denied.
   const PolicyCheck* decided_by() const;
+
+  // Admin tiers (AdminNetworkPolicy, ClusterNetworkPolicy Admin) come first; baseline tiers
+  // (BaselineAdminNetworkPolicy, ClusterNetworkPolicy Baseline) are evaluated only when neither the
+  // admin tiers nor an isolating NetworkPolicy decided (policy/admin.h).
+  enum class Tier { None, Admin, NetworkPolicy, Baseline };
+  Tier decided_in = Tier::None;  // None: nothing decided, allowed by default (or exempt)
+  TierResult admin;
+  TierResult baseline;
+  // The admin or baseline policy check whose rule Accepted or Denied; nullptr otherwise.
+  const AdminPolicyCheck* admin_decision() const;
 };
 
 struct Evaluation {
@@ -87,6 +101,10 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const PolicyIndex& index, const Connection& c);
+
+// For `explain`: the admin (and baseline) tier checks of one side, for a person (admin_explain.cpp).
+void explain_admin_tiers(std::ostream& out, const SideVerdict& s);
+void explain_baseline_tiers(std::ostream& out, const SideVerdict& s);
 
 // Evaluates one side only (for callers that cache per side).
 SideVerdict evaluate_side(const PolicyIndex& index, const Connection& c, Direction d);

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "packetwalk/model/kube/admin_policy.h"
 #include "packetwalk/model/kube/inventory.h"
 #include "packetwalk/model/kube/objects.h"
 #include "packetwalk/model/load/diagnostic.h"
@@ -61,6 +62,10 @@ struct LintFinding {
 // Sorted by (file, line, column, kind, object, field, message): stable whatever the input order.
 std::vector<LintFinding> lint(const std::vector<kube::NetworkPolicy>& policies, const std::vector<kube::Service>& services,
                               const kube::Inventory& inventory);
+
+// policy-selects-nothing for AdminNetworkPolicy, BaselineAdminNetworkPolicy and
+// ClusterNetworkPolicy objects whose subject selects no workload pod (lint_admin.cpp).
+std::vector<LintFinding> lint_admin(const std::vector<kube::AdminNetworkPolicy>& policies, const kube::Inventory& inventory);
 
 // "file:line:col: warning: object: field: message [kind]" (positions left out when unknown).
 std::string format_finding(const LintFinding& f);

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "packetwalk/model/kube/admin_policy.h"
 #include "packetwalk/model/kube/inventory.h"
 #include "packetwalk/model/kube/objects.h"
 #include "packetwalk/model/net/ip.h"
@@ -47,7 +48,9 @@ struct Endpoint {
 // inventory must outlive it.
 class PolicyIndex {
 public:
-  PolicyIndex(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory);
+  // `admin`: AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects (policy/admin.h).
+  PolicyIndex(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
+              const std::vector<kube::AdminNetworkPolicy>* admin = nullptr);
 
   const kube::Inventory& inventory() const { return inventory_; }
   const std::vector<const kube::NetworkPolicy*>& all() const { return sorted_; }  // by (namespace, name)
@@ -56,9 +59,12 @@ public:
   // The policies of the pod's namespace selecting it for `d`, sorted by name (Calico's order for
   // policies of equal `order`, which every NetworkPolicy has).
   std::vector<const kube::NetworkPolicy*> selecting(const kube::PodInfo& pod, Direction d) const;
+  // The admin-tier and baseline-tier policies in evaluation order (admin.h: tier, priority, name).
+  const std::vector<const kube::AdminNetworkPolicy*>& admin() const { return admin_; }
 
 private:
   std::vector<const kube::NetworkPolicy*> sorted_;
+  std::vector<const kube::AdminNetworkPolicy*> admin_;
   const kube::Inventory& inventory_;
 };
 
