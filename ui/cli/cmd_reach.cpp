@@ -8,6 +8,8 @@
 
 #include "commands.h"
 #include "options.h"
+#include "progress.h"
+#include "packetwalk/model/query/reach_groups.h"
 #include "packetwalk/model/query/reachability.h"
 
 namespace packetwalk::ui::cli {
@@ -147,6 +149,36 @@ void write_dot(std::ostream& out, const ReachMatrix& m) {
   out << "}\n";
 }
 
+// What a person reads at 150,000 pods: totals, then allowed/denied cells per namespace pair and port.
+void write_summary(std::ostream& out, const model::query::ReachSummary& s) {
+  out << "CNI " << s.cni << (s.enforced ? " enforces NetworkPolicy" : " does not enforce NetworkPolicy: every pair is allowed")
+      << ".\n" << s.pods << " pods in " << s.atoms << " groups no policy tells apart";
+  if (s.host_network_pods) out << " (+" << s.host_network_pods << " hostNetwork pods judged pair by pair)";
+  out << "; " << s.evaluations << " policy evaluations.\n(from, to, port) cells: " << s.allowed << " allowed, " << s.denied
+      << " denied.\n";
+  if (s.namespaces.empty()) {
+    out << "\nNo cells: no pod declares a container port (give --port).\n";
+    return;
+  }
+  std::size_t wf = 4, wt = 2, wp = 4;
+  for (const auto& c : s.namespaces) {
+    wf = std::max(wf, c.from.size());
+    wt = std::max(wt, c.to.size());
+    wp = std::max(wp, c.port.to_string().size());
+  }
+  out << "\n" << std::left << std::setw(static_cast<int>(wf)) << "FROM" << "  " << std::setw(static_cast<int>(wt)) << "TO"
+      << "  " << std::setw(static_cast<int>(wp)) << "PORT" << "  " << std::right << std::setw(12) << "ALLOWED" << "  "
+      << std::setw(12) << "DENIED" << "\n";
+  for (const auto& c : s.namespaces) {
+    out << std::left << std::setw(static_cast<int>(wf)) << c.from << "  " << std::setw(static_cast<int>(wt)) << c.to << "  "
+        << std::setw(static_cast<int>(wp)) << c.port.to_string() << "  " << std::right << std::setw(12) << c.allowed << "  "
+        << std::setw(12) << c.denied << "\n";
+  }
+}
+
+// Above this many cells the per-pair forms are refused without --all-pairs (docs/commands.md).
+constexpr std::uint64_t kMaxCells = 1000000;
+
 }  // namespace
 
 int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
@@ -156,16 +188,18 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
       "port", po::value<std::vector<std::string>>()->composing(),
       "PORT[/PROTOCOL] to check (repeatable; default: each destination's declared container ports)")(
       "namespace,n", po::value<std::string>(), "only pods of this namespace (default: all but kube-system)")(
-      "all-namespaces,A", po::bool_switch(), "include kube-system");
-  add_output_option(d, "table | json | csv | md | dot", "table");
+      "all-namespaces,A", po::bool_switch(), "include kube-system")(
+      "all-pairs", po::bool_switch(), "print every (from, to, port) cell even above 1,000,000 of them");
+  add_output_option(d, "table | json | csv | md | dot | summary (counts per namespace pair, for large clusters)", "table");
+  add_progress_option(d);
   po::positional_options_description pos;
   po::variables_map vm;
   bool help = false;
-  const std::string usage = "packetwalk reach -f PATH... [--cni calico] [--port 80/TCP]... [-n NS] [-o table|json|csv|md|dot]";
+  const std::string usage = "packetwalk reach -f PATH... [--cni calico] [--port 80/TCP]... [-n NS] [-o table|json|csv|md|dot|summary] [--all-pairs]";
   if (!parse_args(args, d, pos, vm, out, err, usage, help)) return help ? kOk : kBadInput;
   const std::string format = vm["output"].as<std::string>();
-  if (format != "table" && format != "json" && format != "csv" && format != "md" && format != "dot") {
-    err << "packetwalk reach: unknown output format \"" << format << "\" (table, json, csv, md, dot)\n";
+  if (format != "table" && format != "json" && format != "csv" && format != "md" && format != "dot" && format != "summary") {
+    err << "packetwalk reach: unknown output format \"" << format << "\" (table, json, csv, md, dot, summary)\n";
     return kBadInput;
   }
   model::query::ReachOptions options;
@@ -188,9 +222,48 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
     err << "packetwalk reach: give manifests with -f PATH (or --scenario FILE)\nUsage: " << usage << "\n";
     return kBadInput;
   }
+  ProgressBar bar(err, "reach", 0, progress_wanted(vm, out, err));  // counts from here: loading is work too
+  options.progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+  {
+    // The control plane alone (no datapath) tells how many cells there are, and is all the
+    // grouped summary needs: programming 5,000 nodes' iptables would take longer than the answer.
+    model::load::Diagnostics diags;
+    auto inputs = load_inputs(scenario, files_from(vm), overrides_from(vm), diags);
+    std::unique_ptr<model::query::ReachWorld> world;
+    if (!diags.has_errors()) world = model::query::build_reach_world(inputs, diags);
+    if (!world || diags.has_errors()) {
+      print_diagnostics(diags, err);
+      err << "packetwalk: " << diags.error_count() << " error" << (diags.error_count() == 1 ? "" : "s")
+          << "; nothing was simulated\n";
+      return kBadInput;
+    }
+    if (format == "summary") {
+      print_diagnostics(diags, err);
+      model::query::GroupedReach grouped(world->inputs(), options, options.progress);
+      const auto summary = grouped.summarize(2, options.progress);
+      bar.clear();
+      write_summary(out, summary);
+      return kOk;
+    }
+    std::uint64_t cells = 0;
+    const auto pods = model::query::reach_pods(world->inventory, options);
+    for (const auto* dst : pods) {
+      std::size_t ports = options.ports.size();
+      if (ports == 0) ports = model::query::declared_ports(*dst).size();
+      cells += ports * pods.size();
+    }
+    if (cells > kMaxCells && !vm["all-pairs"].as<bool>()) {
+      bar.clear();
+      err << "packetwalk reach: " << pods.size() << " pods give " << cells << " (from, to, port) cells, more than "
+          << kMaxCells << ": use -o summary (counts per namespace pair), narrow with -n NS or --port, or give "
+          << "--all-pairs to print them all\n";
+      return kBadInput;
+    }
+  }
   auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
   if (!loaded.cluster) return loaded.exit_code;
   auto matrix = model::query::compute_reach(*loaded.cluster, options);
+  bar.clear();
   if (format == "json") write_json(out, matrix);
   else if (format == "csv") write_csv(out, matrix);
   else if (format == "dot") write_dot(out, matrix);

@@ -1,6 +1,7 @@
 // packetwalk test: every scenario under the given paths, in parallel, reported in path order.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "commands.h"
 #include "junit.h"
 #include "options.h"
+#include "progress.h"
 #include "suite.h"
 
 namespace packetwalk::ui::cli {
@@ -57,6 +59,7 @@ int cmd_test(const Args& args, std::ostream& out, std::ostream& err) {
       "update-golden", po::bool_switch(), "rewrite the golden files of scenarios that pin their output")(
       "cni", po::value<std::string>(), "override every scenario's CNI plugin")(
       "proxy-mode", po::value<std::string>(), "override every scenario's kube-proxy mode");
+  add_progress_option(d);
   po::positional_options_description pos;
   pos.add("path", -1);
   po::variables_map vm;
@@ -104,6 +107,7 @@ int cmd_test(const Args& args, std::ostream& out, std::ostream& err) {
   std::mutex mutex;
   std::condition_variable ready;
   std::atomic<std::size_t> next{0};
+  std::size_t finished = 0;  // under `mutex`: for the progress bar
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
       SuiteResult r;
@@ -117,21 +121,27 @@ int cmd_test(const Args& args, std::ostream& out, std::ostream& err) {
       const std::lock_guard lock(mutex);
       results[i] = std::move(r);
       done[i] = true;
+      ++finished;
       ready.notify_all();
     }
   };
   std::vector<std::thread> workers;
   for (std::size_t t = 0; t < std::min(jobs, files.size()); ++t) workers.emplace_back(work);
   const bool color = use_color(out);
+  ProgressBar bar(err, "test", files.size(), progress_wanted(vm, out, err));
   std::size_t passed = 0, failed = 0, scen_passed = 0, scen_failed = 0, scen_errors = 0;
   bool internal = false;
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::unique_lock lock(mutex);
-    ready.wait(lock, [&] { return done[i]; });
+    // Waking every 100 ms keeps the bar moving while an early scenario holds up the printing.
+    while (!ready.wait_for(lock, std::chrono::milliseconds(100), [&] { return done[i]; })) bar.update(finished);
     const SuiteResult& r = results[i];
+    const std::size_t finished_now = finished;
     lock.unlock();
+    bar.clear();
     print_result(out, r, color);
     out.flush();
+    bar.update(finished_now);
     passed += r.count(TestCase::Status::Passed);
     failed += r.count(TestCase::Status::Failed) + r.count(TestCase::Status::Error);
     internal = internal || r.internal_error;
@@ -140,6 +150,7 @@ int cmd_test(const Args& args, std::ostream& out, std::ostream& err) {
     else ++scen_failed;
   }
   for (auto& w : workers) w.join();
+  bar.clear();
 
   out << files.size() << " scenario" << (files.size() == 1 ? "" : "s") << ": " << scen_passed << " passed, " << scen_failed
       << " failed, " << scen_errors << " with errors\n";

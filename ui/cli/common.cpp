@@ -65,9 +65,9 @@ void adapt_cluster_to_manifests(model::load::ClusterSpec& spec, const model::loa
     spec.service_cidr = covering_prefix(cluster_ips);
 }
 
-Loaded load_cluster(const std::optional<std::string>& scenario_path, const std::vector<std::string>& manifest_paths,
-                    const Overrides& overrides, std::ostream& err, const ScenarioAdjust& adjust) {
-  model::load::Diagnostics diags;
+model::load::Scenario load_inputs(const std::optional<std::string>& scenario_path,
+                                  const std::vector<std::string>& manifest_paths, const Overrides& overrides,
+                                  model::load::Diagnostics& diags) {
   model::load::Scenario scenario;
   if (scenario_path) {
     scenario = model::load::load_scenario(*scenario_path, diags);
@@ -83,6 +83,13 @@ Loaded load_cluster(const std::optional<std::string>& scenario_path, const std::
   if (overrides.proxy_mode) scenario.cluster.proxy_mode = *overrides.proxy_mode;
   if (overrides.seed) scenario.cluster.seed = *overrides.seed;
   if (overrides.cni) scenario.cluster.cni = *overrides.cni;
+  return scenario;
+}
+
+Loaded load_cluster(const std::optional<std::string>& scenario_path, const std::vector<std::string>& manifest_paths,
+                    const Overrides& overrides, std::ostream& err, const ScenarioAdjust& adjust) {
+  model::load::Diagnostics diags;
+  auto scenario = load_inputs(scenario_path, manifest_paths, overrides, diags);
   if (adjust) adjust(scenario, diags);
 
   Loaded out;

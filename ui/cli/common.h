@@ -38,6 +38,12 @@ void adapt_cluster_to_manifests(model::load::ClusterSpec& spec, const model::loa
 // Edits a loaded scenario before its cluster is built (packetwalk test: a lab's fix).
 using ScenarioAdjust = std::function<void(model::load::Scenario&, model::load::Diagnostics&)>;
 
+// load_cluster's first half: the scenario (or the default cluster) with the manifests and the
+// overrides applied, nothing built and nothing printed (`reach -o summary` builds no datapath).
+model::load::Scenario load_inputs(const std::optional<std::string>& scenario_path,
+                                  const std::vector<std::string>& manifest_paths, const Overrides& overrides,
+                                  model::load::Diagnostics& diags);
+
 // Loads either a scenario file or plain manifests (-f) with the default cluster, prints every
 // diagnostic to `err`, and builds the cluster.
 Loaded load_cluster(const std::optional<std::string>& scenario_path, const std::vector<std::string>& manifest_paths,
