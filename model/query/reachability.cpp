@@ -29,7 +29,7 @@ std::string signature(const kube::PodInfo& pod, const policy::PolicyIndex& index
     auto r = policy::resolve_named_port(pod, name, proto);
     sig += "|" + (r ? std::to_string(*r) : std::string("-"));
   }
-  return sig;
+  return sig + "|" + policy::admin_signature(pod, index);  // AdminNetworkPolicy & co. (policy/admin.h)
 }
 
 std::vector<std::pair<std::string, net::Protocol>> named_ports_of(const policy::PolicyIndex& index) {
@@ -56,6 +56,18 @@ bool declares(const kube::PodInfo& pod, const ReachPort& port) {
   return false;
 }
 
+// The ports checked towards `dst`: the given ones (else its declared ones) plus the extra ones.
+std::vector<ReachPort> ports_towards(const kube::PodInfo& dst, const ReachOptions& options) {
+  auto ports = options.ports.empty() ? declared_ports(dst) : options.ports;
+  auto extra = options.extra_ports.find(dst.namespace_ + "/" + dst.name);
+  if (extra == options.extra_ports.end()) return ports;
+  std::set<ReachPort> all(ports.begin(), ports.end());
+  all.insert(extra->second.begin(), extra->second.end());
+  return {all.begin(), all.end()};
+}
+
+}  // namespace
+
 std::vector<ReachPort> declared_ports(const kube::PodInfo& pod) {
   std::set<ReachPort> out;
   for (const auto& c : pod.containers) {
@@ -63,8 +75,6 @@ std::vector<ReachPort> declared_ports(const kube::PodInfo& pod) {
   }
   return {out.begin(), out.end()};
 }
-
-}  // namespace
 
 std::string ReachPort::to_string() const { return std::to_string(port) + "/" + std::string(net::kube_name(protocol)); }
 
@@ -139,7 +149,7 @@ ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options
   m.enforced = cni_enforces_policy(m.cni);
   const auto& inventory = c.inventory();
   const auto& policies = c.scenario().manifests.network_policies;
-  policy::PolicyIndex index(policies, inventory);
+  policy::PolicyIndex index(policies, inventory, &c.scenario().manifests.admin_policies);
 
   std::vector<const kube::PodInfo*> pods;
   for (const auto& p : inventory.pods) {
@@ -152,10 +162,8 @@ ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options
   }
 
   std::set<ReachPort> all_ports(options.ports.begin(), options.ports.end());
-  if (options.ports.empty()) {
-    for (const auto* p : pods) {
-      for (const auto& port : declared_ports(*p)) all_ports.insert(port);
-    }
+  for (const auto* p : pods) {
+    for (const auto& port : ports_towards(*p, options)) all_ports.insert(port);
   }
   m.ports.assign(all_ports.begin(), all_ports.end());
 
@@ -164,9 +172,11 @@ ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options
   for (const auto* p : pods) sig[p] = signature(*p, index, named);
   std::map<std::tuple<std::string, std::string, ReachPort>, std::pair<bool, std::string>> cache;
 
+  std::uint64_t sources_done = 0;
   for (const auto* src : pods) {
+    if (options.progress) options.progress(sources_done++, pods.size());
     for (const auto* dst : pods) {
-      const auto ports = options.ports.empty() ? declared_ports(*dst) : options.ports;
+      const auto ports = ports_towards(*dst, options);
       for (const auto& port : ports) {
         ReachCell cell;
         cell.port = port;

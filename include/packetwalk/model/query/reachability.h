@@ -9,6 +9,9 @@
 // Speed: pods that no policy can tell apart (same namespace, same answers from every policy's
 // podSelector and every peer entry, same named-port resolutions) share one evaluation per port.
 
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +45,12 @@ struct ReachOptions {
   std::vector<ReachPort> ports;  // empty: each destination's declared container ports
   std::string namespace_;        // "" = every namespace but kube-system (unless all_namespaces)
   bool all_namespaces = false;   // include kube-system
+  // Ports checked towards one destination ("ns/name") on top of the above (diff: the ports the
+  // other version of that pod declares, so both versions are judged on the same ports).
+  std::map<std::string, std::vector<ReachPort>> extra_ports;
+  // Called with (sources judged, sources) as compute_reach goes, from the calling thread (the
+  // CLI's progress bar). Optional.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 struct ReachMatrix {
@@ -56,6 +65,9 @@ struct ReachMatrix {
 };
 
 ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options);
+
+// The container ports a pod declares, sorted (reach's default ports towards that pod).
+std::vector<ReachPort> declared_ports(const kube::PodInfo& pod);
 
 // Whether a CNI enforces NetworkPolicy ("calico": yes; "flannel": no).
 bool cni_enforces_policy(std::string_view cni);

@@ -1,0 +1,41 @@
+#pragma once
+// reach towards Services: for each pod and each port of each Service with a ClusterIP, whether the
+// connection reaches each backend kube-proxy may pick. NetworkPolicy is evaluated after DNAT — on
+// the backend pod and its target port, never on the Service IP — so a Service flow is one cell per
+// (client, Service port, backend): a targetPort or selector change shows up as the backends' cells
+// changing. Judged with the same pieces as pod-to-pod reach (reachability.h): the CNI's own drops,
+// then, when the CNI enforces NetworkPolicy, the policy evaluator.
+
+#include <string>
+#include <vector>
+
+#include "packetwalk/model/query/reachability.h"
+
+namespace packetwalk::model::query {
+
+struct ServiceReachCell {
+  std::string from;     // "ns/name" of the client pod
+  std::string service;  // "ns/name"
+  ReachPort port;       // the Service port, as the client addresses it
+  std::string backend;  // "ns/name" of the backend pod; "" when kube-proxy has none to pick
+  ReachPort target;     // the backend's port after DNAT (port.port 0 when there is no backend)
+  bool allowed = false;   // the first packet reaches the backend's network namespace
+  bool listening = false; // the backend declares the target port
+  std::string reason;
+};
+
+// Services of the namespaces `options` selects (as for pods), except headless, ExternalName and
+// packetwalk's implicit default/kubernetes; clients are the pods compute_reach would list. Sorted
+// by (service, port, from, backend). Endpoints that are not pods (hand-written EndpointSlices
+// pointing outside the cluster) are not judged: reach is about pods.
+std::vector<ServiceReachCell> compute_service_reach(const cluster::Cluster& c, const ReachOptions& options);
+
+// One connection's verdict as reach gives it: the CNI's own drop first, then, when the CNI
+// enforces NetworkPolicy, the evaluator's; `reason` is reach's reason text.
+struct ConnectionVerdict {
+  bool allowed = false;
+  std::string reason;
+};
+ConnectionVerdict judge_connection(std::string_view cni, const policy::PolicyIndex& index, const policy::Connection& conn);
+
+}  // namespace packetwalk::model::query
