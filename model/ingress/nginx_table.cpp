@@ -4,6 +4,8 @@
 #include <set>
 
 #include "packetwalk/model/ingress/nginx.h"
+#include "packetwalk/model/ingress/http.h"
+#include "packetwalk/model/ingress/match.h"
 
 namespace packetwalk::model::ingress {
 
@@ -247,18 +249,38 @@ NginxTable build_nginx_table(const RoutingObjects& objects, const kube::ServiceS
           server.default_location = make_location(*ing.default_backend, "/", PathType::Prefix, -1, -1);
       }
     }
-    for (const auto& t : ing.tls) {
-      for (const auto& h : t.hosts) {
-        auto& server = server_for(table, h);
+    // Certificates, the way ingress-nginx's createServers assigns them: per rule host, the oldest
+    // Ingress that has a tls section decides. An entry listing the host gives its Secret; else an
+    // entry whose certificate covers the host (packetwalk reads no certificates: an entry's hosts,
+    // with X.509's one-label wildcards, stand for its certificate's names, and its Secret must
+    // exist); else the controller's default self-signed certificate. The host has a certificate
+    // either way, so ssl-redirect applies to it. spec.tls hosts that no rule names make no server.
+    if (!ing.tls.empty()) {
+      for (const auto& rule : ing.rules) {
+        auto& server = server_for(table, rule.host.empty() ? "_" : rule.host);
         if (server.tls) continue;
         server.tls = true;
-        server.tls_secret = t.secret_name.empty() ? "" : ing.meta.namespace_ + "/" + t.secret_name;
-        server.tls_secret_missing = t.secret_name.empty() || !objects.has_secret(ing.meta.namespace_, t.secret_name);
+        const IngressTls* listed = nullptr;
+        for (const auto& t : ing.tls)
+          for (const auto& h : t.hosts)
+            if (!listed && normalize_host(h) == server.host) listed = &t;
+        const IngressTls* covering = listed;
+        for (const auto& t : ing.tls) {
+          if (covering || t.secret_name.empty() || !objects.has_secret(ing.meta.namespace_, t.secret_name)) continue;
+          for (const auto& h : t.hosts)
+            if (h.rfind("*.", 0) == 0 && ingress_host_matches(normalize_host(h), server.host)) covering = &t;
+        }
+        if (!covering || covering->secret_name.empty()) {
+          server.tls_default_reason = listed ? "its spec.tls entry in " + ing.ref() + " has no secretName"
+                                             : "the tls section of " + ing.ref() + " does not name it";
+          continue;
+        }
+        server.tls_secret = ing.meta.namespace_ + "/" + covering->secret_name;
+        server.tls_secret_missing = !objects.has_secret(ing.meta.namespace_, covering->secret_name);
         if (server.tls_secret_missing)
-          diags.warning(ing.meta.pos_of(t.field + ".secretName"), ing.ref(),
-                        t.field + ".secretName: Secret " + ing.meta.namespace_ + "/" +
-                            (t.secret_name.empty() ? "<none>" : t.secret_name) + " not found: ingress-nginx serves " +
-                            h + " with its default self-signed certificate");
+          diags.warning(ing.meta.pos_of(covering->field + ".secretName"), ing.ref(),
+                        covering->field + ".secretName: Secret " + server.tls_secret + " not found: ingress-nginx serves " +
+                            server.host + " with its default self-signed certificate");
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "packetwalk/model/ingress/http_target.h"
+#include "traffic_links.h"
 
 namespace packetwalk::model::ingress {
 
@@ -47,6 +48,34 @@ void check_share(FlowStats& f, const std::string& what, std::size_t count, const
                      ", " + pct(r.max) + "]");
 }
 
+std::string rate(double bps) {
+  char buf[32];
+  if (bps >= 1e9) std::snprintf(buf, sizeof buf, "%gGbit", bps / 1e9);
+  else if (bps >= 1e6) std::snprintf(buf, sizeof buf, "%gMbit", bps / 1e6);
+  else if (bps >= 1e3) std::snprintf(buf, sizeof buf, "%gkbit", bps / 1e3);
+  else std::snprintf(buf, sizeof buf, "%gbit", bps);
+  return buf;
+}
+
+// The limited devices this entry's requests crossed (idle ones are left out: they say nothing).
+// Utilisation is line time over the entry's duration, or until the device's last frame left when
+// its queue drained later.
+void write_links(std::ostream& out, const FlowStats& f) {
+  char line[240];
+  std::snprintf(line, sizeof line, "  requests that met a full queue: %zu (%s)\n", f.dropped,
+                pct(f.requests ? static_cast<double>(f.dropped) / static_cast<double>(f.requests) : 0).c_str());
+  out << line;
+  out << "  link                                bandwidth  txqueuelen    frames     drops  utilisation  max queue\n";
+  for (const auto& l : f.links) {
+    if (l.frames == 0 && l.drops == 0) continue;
+    const double span = std::max(f.duration_s * 1000, l.last_ms);
+    std::snprintf(line, sizeof line, "    %-32s %9s  %10d  %8llu  %8llu  %11s  %9d\n", l.device.c_str(), rate(l.bandwidth_bps).c_str(),
+                  l.txqueuelen, static_cast<unsigned long long>(l.frames), static_cast<unsigned long long>(l.drops),
+                  pct(span > 0 ? l.busy_ms / span : 0).c_str(), l.max_backlog);
+    out << line;
+  }
+}
+
 }  // namespace
 
 bool TrafficResult::passed() const {
@@ -71,6 +100,8 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
                                          std::uint64_t seed, std::string& error) {
   TrafficResult result;
   sim::RandomStreams streams(seed);
+  auto links = detail::LoadLinks::build(cluster.topology(), cluster.scenario().links, cluster.scenario().path, error);
+  if (!links) return std::nullopt;
   for (const auto& spec : traffic) {
     HttpClient client(cluster, seed ^ sim::fnv1a64(spec.name));
     auto resolved = resolve_http(cluster, client.runner(), spec.from, spec.to, spec.http, "default", error);
@@ -92,7 +123,8 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
     auto times = arrival_times(spec, streams.stream("traffic/" + spec.name));
     // Per backend pod: when each of its `connections` workers is free again (min-heap).
     std::map<std::string, std::priority_queue<double, std::vector<double>, std::greater<>>> workers;
-    std::vector<double> latencies;
+    std::vector<detail::PendingRequest> pending;  // with `links:`: pass two sets the latencies
+    const std::size_t first = result.records.size();
     for (std::size_t i = 0; i < times.size(); ++i) {
       const double start_ms = times[i] * 1000;
       runtime.set_clock(sim::Time::ns(static_cast<std::int64_t>(times[i] * 1e9)));
@@ -103,6 +135,7 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
       rec.start_ms = start_ms;
       rec.status = flow.status;
       double latency = static_cast<double>(flow.elapsed.count_ns()) / 1e6;
+      bool backend_reply = false;
       if (!flow.served.empty()) {
         const auto& s = flow.served.front();
         rec.router_pod = s.router_pod;
@@ -110,7 +143,8 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
         if (s.decision.upstream && !s.endpoint.empty()) {
           rec.service = s.decision.upstream->namespace_ + "/" + s.decision.upstream->service + ":" + s.decision.upstream->port_text;
           rec.backend_pod = s.backend_pod;
-          if (!s.backend_pod.empty() && flow.status != 0) {
+          backend_reply = !s.backend_pod.empty() && flow.status != 0;
+          if (backend_reply && links->empty()) {
             auto& pool = workers[s.backend_pod];
             const double arrive = start_ms + latency / 2;  // the request reaches the backend halfway
             double begin = arrive;
@@ -123,15 +157,37 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
           }
         }
       }
+      if (!links->empty()) {
+        detail::PendingRequest p;
+        p.start_ms = start_ms;
+        p.base_latency_ms = latency;
+        if (backend_reply) p.backend_pod = rec.backend_pod;
+        p.stages = links->stages_of(flow, spec, backend_reply);
+        pending.push_back(std::move(p));
+      }
       rec.latency_ms = latency;
+      result.records.push_back(std::move(rec));
+    }
+    runtime.set_clock(sim::Time::zero());
+    if (!links->empty()) {
+      f.links = links->simulate(pending, spec);
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        auto& rec = result.records[first + i];
+        rec.latency_ms = pending[i].latency_ms;
+        rec.dropped = pending[i].dropped;
+        if (pending[i].gave_up) rec.status = 0;  // TCP gave up: the client never got an answer
+      }
+    }
+    std::vector<double> latencies;
+    for (std::size_t i = first; i < result.records.size(); ++i) {
+      const auto& rec = result.records[i];
       ++f.requests;
       ++f.status[rec.status];
       if (!rec.service.empty()) ++f.services[rec.service.substr(0, rec.service.rfind(':'))];
       if (!rec.backend_pod.empty()) ++f.pods[rec.backend_pod];
-      latencies.push_back(latency);
-      result.records.push_back(std::move(rec));
+      if (rec.dropped) ++f.dropped;
+      latencies.push_back(rec.latency_ms);
     }
-    runtime.set_clock(sim::Time::zero());
     std::sort(latencies.begin(), latencies.end());
     f.p50_ms = percentile(latencies, 50);
     f.p90_ms = percentile(latencies, 90);
@@ -143,6 +199,12 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
     }
     for (const auto& [svc, range] : spec.expect_services) {
       check_share(f, "service " + svc, f.services.count(svc) ? f.services.at(svc) : 0, range);
+    }
+    if (spec.expect_dropped) check_share(f, "dropped", f.dropped, *spec.expect_dropped);
+    if (spec.expect_p99_min_ms) {
+      const bool ok = f.p99_ms >= *spec.expect_p99_min_ms;
+      f.passed &= ok;
+      f.checks.push_back(std::string(ok ? "PASS" : "FAIL") + " p99 " + ms(f.p99_ms) + " >= " + ms(*spec.expect_p99_min_ms));
     }
     if (spec.expect_p99_ms) {
       const bool ok = f.p99_ms <= *spec.expect_p99_ms;
@@ -180,6 +242,7 @@ void write_summary(std::ostream& out, const TrafficResult& r) {
     }
     out << "  latency (simulated): p50 " << ms(f.p50_ms) << "  p90 " << ms(f.p90_ms) << "  p99 " << ms(f.p99_ms)
         << "  max " << ms(f.max_ms) << "\n";
+    if (!f.links.empty()) write_links(out, f);
     for (const auto& c : f.checks) out << "  " << c << "\n";
   }
 }

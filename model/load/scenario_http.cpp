@@ -73,7 +73,7 @@ TrafficSpec read_traffic(ParseContext& ctx, const Field& f, std::size_t index) {
   TrafficSpec t;
   t.pos = f.pos;
   MapReader m(ctx, f, {"name", "from", "to", "http", "rate", "duration", "pattern", "peak", "burstLength", "every",
-                       "serviceTime", "connections", "expect"});
+                       "serviceTime", "connections", "requestSize", "responseSize", "expect"});
   t.name = m.string("name").value_or("traffic-" + std::to_string(index + 1));
   t.from = m.string("from").value_or("");
   t.to = m.string("to").value_or("");
@@ -91,16 +91,41 @@ TrafficSpec read_traffic(ParseContext& ctx, const Field& f, std::size_t index) {
     t.connections = read_int(ctx, *v).value_or(t.connections);
     if (t.connections < 1) ctx.error(v->pos, v->path, "must be at least 1");
   }
+  if (auto v = m.get("requestSize")) t.request_bytes = read_bytes(ctx, *v).value_or(t.request_bytes);
+  if (auto v = m.get("responseSize")) t.response_bytes = read_bytes(ctx, *v).value_or(t.response_bytes);
   if ((t.pattern == "ramp" || t.pattern == "burst") && t.peak <= 0)
     ctx.error(f.pos, child_path(f.path, "peak"), "pattern " + t.pattern + " needs `peak` (requests per second)");
   if (t.rate * t.duration_s > 1'000'000)
     ctx.error(f.pos, f.path, "more than 1,000,000 requests: lower rate or duration");
   if (auto e = m.get("expect")) {
-    MapReader em(ctx, *e, {"status", "services", "p99"});
+    MapReader em(ctx, *e, {"status", "services", "p99", "dropped"});
     if (auto v = em.get("status")) t.expect_status = read_shares(ctx, *v);
     if (auto v = em.get("services")) t.expect_services = read_shares(ctx, *v);
-    if (auto v = em.get("p99")) {
+    if (auto v = em.get("p99"); v && v->node.IsMap()) {
+      // `p99: {min: 50ms, max: 2s}`: a range, for scenarios that show latency growing.
+      MapReader pm(ctx, *v, {"min", "max"});
+      if (auto lo = pm.get("min")) {
+        if (auto s = read_seconds(ctx, *lo)) t.expect_p99_min_ms = *s * 1000;
+      }
+      if (auto hi = pm.get("max")) {
+        if (auto s = read_seconds(ctx, *hi)) t.expect_p99_ms = *s * 1000;
+      }
+    } else if (v) {
       if (auto s = read_seconds(ctx, *v)) t.expect_p99_ms = *s * 1000;
+    }
+    if (auto v = em.get("dropped")) {
+      // A share range, like one entry of `status:`: [min, max] of requests that met a tail drop.
+      if (!v->node.IsSequence() || v->node.size() != 2) {
+        ctx.error(v->pos, v->path, "expected [min, max] shares between 0 and 1, such as [0.05, 0.2]");
+      } else {
+        ShareRange r;
+        Field lo{item_path(v->path, 0), v->node[0], ctx.pos(v->node[0]), ctx.pos(v->node[0])};
+        Field hi{item_path(v->path, 1), v->node[1], ctx.pos(v->node[1]), ctx.pos(v->node[1])};
+        r.min = read_number(ctx, lo, -1).value_or(0);
+        r.max = read_number(ctx, hi, -1).value_or(1);
+        if (r.min < 0 || r.max > 1 || r.min > r.max) ctx.error(v->pos, v->path, "shares must satisfy 0 <= min <= max <= 1");
+        t.expect_dropped = r;
+      }
     }
   }
   return t;
@@ -146,6 +171,7 @@ void read_http_fields(ParseContext& ctx, const MapReader& m, Scenario& s) {
       s.hosts[lower] = ip;
     }
   }
+  if (auto links = m.get("links")) s.links = read_links(ctx, *links);
   if (auto traffic = m.get("traffic")) {
     std::set<std::string> names;
     read_list(ctx, *traffic, [&](const Field& item) {

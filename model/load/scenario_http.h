@@ -1,5 +1,5 @@
 #pragma once
-// Private to model/load: the HTTP parts of scenario files (http_spec.h): `hosts`, `traffic`, a
+// Private to model/load: the HTTP parts of scenario files (http_spec.h): `hosts`, `traffic`, `links`, a
 // probe's `http` and an expectation's `status`.
 
 #include "packetwalk/model/load/scenario.h"
@@ -9,6 +9,12 @@ namespace packetwalk::model::load::detail {
 
 // Reads the top-level `hosts` and `traffic` of a scenario (the reader `m` knows the keys).
 void read_http_fields(ParseContext& ctx, const MapReader& m, Scenario& s);
+// The top-level `links:` (scenario_links.cpp).
+LinksSpec read_links(ParseContext& ctx, const Field& f);
+// A size in bytes: 4096, 4KiB, 1MiB, 10kB (scenario_links.cpp).
+std::optional<int> read_bytes(ParseContext& ctx, const Field& f);
+// A link rate as tc writes it: 10Mbit, 1Gbit, 100kbit, 9600bit (scenario_links.cpp).
+std::optional<double> read_bandwidth(ParseContext& ctx, const Field& f);
 // A probe's `http: {method, host, path, headers}`.
 HttpProbeSpec read_http_probe(ParseContext& ctx, const Field& f);
 // An expectation's `status:` (100-599).

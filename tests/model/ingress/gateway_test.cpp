@@ -255,3 +255,76 @@ TEST(Gateway, DataPlaneIsInstalledWithALoadBalancerAddress) {
 
 }  // namespace
 }  // namespace packetwalk::model::ingress
+
+namespace packetwalk::model::ingress {
+namespace {
+
+// HTTPS listeners: a certificateRef to a missing Secret leaves the listener ResolvedRefs=False
+// (InvalidCertificateRef) and not Programmed, so it routes nothing; the one whose Secret exists
+// terminates TLS and routes; plain HTTP does not reach an HTTPS listener.
+TEST(GatewayTls, MissingCertificateSecretUnprogramsTheListener) {
+  load::Diagnostics diags;
+  auto c = build_cluster(R"(
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: example}
+spec: {controllerName: example.net/gateway-controller}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: good-cert}
+type: kubernetes.io/tls
+data: {tls.crt: "", tls.key: ""}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  gatewayClassName: example
+  listeners:
+  - name: good
+    protocol: HTTPS
+    port: 443
+    hostname: good.example.com
+    tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: good-cert}]}
+  - name: bad
+    protocol: HTTPS
+    port: 443
+    hostname: bad.example.com
+    tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: no-such-cert}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [{name: s1, port: 80}]}]
+---
+)" + services(), diags);
+  ASSERT_TRUE(c) << test::messages(diags);
+  const auto& g = gw(*c);
+  ASSERT_EQ(g.listeners.size(), 2u);
+  std::map<std::string, std::string> cond;
+  for (const auto& l : g.listeners)
+    for (const auto& x : l.conditions) cond[l.name + "|" + x.type] = x.status + " " + x.reason;
+  EXPECT_EQ(cond["good|ResolvedRefs"], "True ResolvedRefs");
+  EXPECT_EQ(cond["good|Programmed"], "True Programmed");
+  EXPECT_EQ(cond["bad|ResolvedRefs"], "False InvalidCertificateRef");
+  EXPECT_EQ(cond["bad|Programmed"], "False Invalid");
+  auto good = get("good.example.com", "/");
+  good.tls = true;
+  auto d = route_gateway(g, 443, good, nullptr);
+  EXPECT_EQ(d.status, 0);
+  ASSERT_TRUE(d.upstream);
+  EXPECT_EQ(d.upstream->service, "s1");
+  auto bad = get("bad.example.com", "/");
+  bad.tls = true;
+  d = route_gateway(g, 443, bad, nullptr);
+  EXPECT_FALSE(d.upstream) << "an unprogrammed listener must not route";
+  EXPECT_FALSE(d.matched);
+  d = route_gateway(g, 443, get("good.example.com", "/"), nullptr);  // plain HTTP on 443
+  EXPECT_FALSE(d.upstream);
+}
+
+}  // namespace
+}  // namespace packetwalk::model::ingress

@@ -388,3 +388,121 @@ spec:
 
 }  // namespace
 }  // namespace packetwalk::model::ingress
+
+namespace packetwalk::model::ingress {
+namespace {
+
+const NginxServer* server_named(const NginxTable& t, const std::string& host) {
+  for (const auto& s : t.servers)
+    if (s.host == host) return &s;
+  return nullptr;
+}
+
+std::string notes(const RouteDecision& d) {
+  std::string out;
+  for (const auto& n : d.notes) out += n + "\n";
+  return out;
+}
+
+// ingress-nginx's createServers: every rule host of an Ingress with a tls section gets a
+// certificate — the listed Secret, a Secret whose (wildcard) host covers it, or the default one —
+// so ssl-redirect applies to all of them; tls hosts without a rule make no server.
+TEST(NginxTls, CertificatesFollowCreateServers) {
+  load::Diagnostics diags;
+  auto c = build_cluster(R"(
+apiVersion: v1
+kind: Secret
+metadata: {name: wild-tls}
+type: kubernetes.io/tls
+data: {tls.crt: "", tls.key: ""}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, creationTimestamp: "2024-01-01T00:00:00Z"}
+spec:
+  ingressClassName: nginx
+  tls:
+  - hosts: [a.example.com]
+    secretName: missing-tls
+  - hosts: ["*.shop.example.com"]
+    secretName: wild-tls
+  - hosts: [only-tls.example.com]
+    secretName: wild-tls
+  - hosts: [empty.example.com]
+  rules:
+  - host: a.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+  - host: b.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+  - host: eu.shop.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+  - host: empty.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: newer, creationTimestamp: "2024-06-01T00:00:00Z"}
+spec:
+  ingressClassName: nginx
+  tls:
+  - hosts: [b.example.com]
+    secretName: wild-tls
+  rules:
+  - host: b.example.com
+    http: {paths: [{path: /x, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+  - host: plain.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: no-tls}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: open.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api-server, port: {number: 80}}}}]}
+---
+)" + kBackends, diags);
+  ASSERT_TRUE(c) << test::messages(diags);
+  const auto& t = c->ingress().nginx();
+  const std::string msgs = test::messages(diags);
+  // The missing Secret is reported once, at its line; the empty secretName is not an error.
+  EXPECT_NE(msgs.find("spec.tls[0].secretName: Secret default/missing-tls not found: ingress-nginx serves a.example.com"),
+            std::string::npos) << msgs;
+  EXPECT_EQ(msgs.find("empty.example.com"), std::string::npos) << msgs;
+
+  const auto* a = server_named(t, "a.example.com");
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->tls && a->tls_secret_missing);
+  const auto* b = server_named(t, "b.example.com");
+  ASSERT_TRUE(b);  // the older Ingress's tls section decides: default certificate, not newer's Secret
+  EXPECT_TRUE(b->tls);
+  EXPECT_EQ(b->tls_secret, "");
+  const auto* eu = server_named(t, "eu.shop.example.com");
+  ASSERT_TRUE(eu);
+  EXPECT_EQ(eu->tls_secret, "default/wild-tls");  // covered by *.shop.example.com
+  EXPECT_FALSE(server_named(t, "only-tls.example.com"));
+  EXPECT_TRUE(server_named(t, "plain.example.com")->tls);   // newer has a tls section
+  EXPECT_FALSE(server_named(t, "open.example.com")->tls);
+
+  // ssl-redirect (default true) follows the certificate, even the default one.
+  for (const char* host : {"a.example.com", "b.example.com", "eu.shop.example.com", "empty.example.com"})
+    EXPECT_EQ(route_nginx(t, get(host, "/"), client()).status, 308) << host;
+  EXPECT_EQ(route_nginx(t, get("open.example.com", "/"), client()).status, 0);
+  // A tls-only host is served by the catch-all: the controller's 404.
+  EXPECT_EQ(route_nginx(t, get("only-tls.example.com", "/"), client()).status, 404);
+
+  auto https = get("b.example.com", "/");
+  https.tls = true;
+  auto d = route_nginx(t, https, client());
+  EXPECT_EQ(d.status, 0);
+  EXPECT_NE(notes(d).find("default self-signed certificate: the tls section of Ingress default/shop does not name it"),
+            std::string::npos) << notes(d);
+  https.host = "empty.example.com";
+  EXPECT_NE(notes(route_nginx(t, https, client())).find("has no secretName"), std::string::npos);
+  https.host = "eu.shop.example.com";
+  EXPECT_NE(notes(route_nginx(t, https, client())).find("TLS terminated with Secret default/wild-tls"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace packetwalk::model::ingress

@@ -75,9 +75,10 @@ struct NginxServer {
   std::string host;  // "_" for the catch-all
   std::vector<NginxLocation> locations;  // in precedence order
   std::optional<NginxLocation> default_location;  // spec.defaultBackend of an Ingress
-  bool tls = false;                // a spec.tls entry lists this host
-  std::string tls_secret;          // "ns/name"
-  bool tls_secret_missing = false;
+  bool tls = false;                // it has a certificate (its Ingress has a tls section): ssl-redirect applies
+  std::string tls_secret;          // "ns/name"; "" = the default self-signed certificate
+  bool tls_secret_missing = false; // tls_secret names a Secret that does not exist
+  std::string tls_default_reason;  // why no Secret was chosen, when tls_secret is ""
   bool wildcard() const { return host.size() > 2 && host.substr(0, 2) == "*."; }
 };
 

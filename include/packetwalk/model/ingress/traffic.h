@@ -9,6 +9,12 @@
 // + the backend's queueing + its service time. Each backend pod serves `connections` requests at
 // once for `serviceTime` each; later ones wait (FIFO). The queueing is computed per pod after the
 // flow, in arrival order; it does not change the packets' path.
+//
+// With `links:` in the scenario (load/http_spec.h) the devices given a bandwidth also queue: each
+// request's and response's bytes (requestSize / responseSize, in MSS-sized frames) take line time
+// at every limited device they leave by, behind earlier frames (FIFO), and a full txqueuelen drops
+// frames that TCP then resends after its timeout (traffic_links.h). Routing decisions (rate limits,
+// round robin) still see the requests at their arrival times.
 
 #include <map>
 #include <ostream>
@@ -16,6 +22,7 @@
 #include <vector>
 
 #include "packetwalk/model/cluster/cluster.h"
+#include "packetwalk/model/ingress/link_queue.h"
 #include "packetwalk/model/load/http_spec.h"
 
 namespace packetwalk::model::ingress {
@@ -30,6 +37,7 @@ struct RequestRecord {
   std::string route;      // "Ingress default/api-ingress rule 0"
   std::string router_pod;
   double latency_ms = 0;
+  bool dropped = false;   // a frame of it met a full transmit queue (`links:`)
 };
 
 struct FlowStats {
@@ -41,6 +49,8 @@ struct FlowStats {
   std::map<std::string, std::size_t> services;  // "ns/name" -> count
   std::map<std::string, std::size_t> pods;      // backend pod -> count
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+  std::size_t dropped = 0;        // requests that lost a frame to a full transmit queue (`links:`)
+  std::vector<LinkStats> links;   // every limited device, when the scenario has `links:`
   std::vector<std::string> checks;  // "PASS status 429 share 49.7% in [45%, 55%]"
   bool passed = true;
 };
