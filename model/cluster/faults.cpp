@@ -56,6 +56,41 @@ bool without_services(const kube::ServiceState& all, const FaultSpec& fault, kub
   return ok;
 }
 
+// kube-proxy's hairpin rule, the first of every endpoint chain: `-A KUBE-SEP-X -s EP/32 -j
+// KUBE-MARK-MASQ` (iptables), `ip saddr EP jump mark-for-masquerade` (nftables). Deleted, an
+// endpoint reaching itself through its Service sees its own address as the source, answers itself
+// directly, and the client's SYN goes unanswered.
+void remove_hairpin_masquerade(datapath::Netns& netns) {
+  auto& nat = netns.netfilter.nat;
+  nat.index_cache.reset();
+  for (auto& [name, chain] : nat.chains) {
+    if (name.rfind("KUBE-SEP-", 0) != 0) continue;
+    std::erase_if(chain.rules, [](const datapath::Rule& r) {
+      const auto* jump = std::get_if<datapath::JumpTarget>(&r.target);
+      return jump && jump->chain == "KUBE-MARK-MASQ" && r.source;
+    });
+  }
+  for (auto& table : netns.nft.tables) {
+    std::vector<std::string> chains;
+    for (const auto& c : table.chains()) {
+      if (c.name.rfind("endpoint-", 0) == 0) chains.push_back(c.name);
+    }
+    for (const auto& name : chains) {
+      auto& rules = table.chain(name).rules;
+      std::erase_if(rules, [](const datapath::NftRule& r) {
+        bool saddr = false, masq = false;
+        for (const auto& e : r.exprs) {
+          if (const auto* a = std::get_if<datapath::NftAddrMatch>(&e)) saddr = saddr || a->source;
+          if (const auto* v = std::get_if<datapath::NftVerdict>(&e))
+            masq = masq || (v->kind == datapath::NftVerdict::Kind::Jump && v->chain == "mark-for-masquerade");
+        }
+        return saddr && masq;
+      });
+    }
+  }
+  netns.nft.link();
+}
+
 }  // namespace
 
 void remove_kube_proxy_rules(datapath::Netfilter& nf) {
@@ -128,6 +163,12 @@ void apply_faults(const load::Scenario& scenario, const kube::Inventory& invento
           auto& port = topology.iface(id);
           if (port.master != datapath::kNone) port.hairpin = false;
         }
+        break;
+      case FaultKind::NoHairpinMasquerade:
+        remove_hairpin_masquerade(netns);
+        break;
+      case FaultKind::BridgeNfCallIptablesOff:
+        netns.sysctls.bridge_nf_call_iptables = false;
         break;
       case FaultKind::UnderlayMtu: break;
     }

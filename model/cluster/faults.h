@@ -13,6 +13,10 @@
 //                   wire, without ICMP (switches do not speak IP);
 //   conntrackMax    nf_conntrack_max of the node's root namespace;
 //   hairpinModeOff  the node's cni0 ports lose hairpin_mode (the bridge plugin's hairpinMode: false).
+//   noHairpinMasquerade  the rule marking an endpoint's own connections for masquerade is deleted
+//                   from every endpoint chain of the node (iptables KUBE-SEP-*, nftables endpoint-*);
+//   bridgeNfCallIptablesOff  net.bridge.bridge-nf-call-iptables = 0 in the node's namespace:
+//                   bridged frames skip iptables (and so conntrack's un-NAT).
 
 #include <vector>
 

@@ -76,6 +76,69 @@ double chi_square_p_value(const std::vector<int>& observed, const std::vector<do
   return gamma_q((categories - 1) / 2.0, chi2 / 2.0);
 }
 
+namespace {
+
+// kube-proxy's nftables mode: the service chain (`service-HASH-ns/name/proto/port`, walked in
+// table `ip kube-proxy`) picks an endpoint with `numgen random mod N vmap { 0 : goto endpoint-..,
+// ... }`, each element with probability 1/N; ClientIP affinity is `ip saddr @affinity-.. goto
+// endpoint-..` rules before it, which a first connection from a client never matches.
+EndpointSplit nft_split(const datapath::Topology& topology, const trace::Trace& t) {
+  EndpointSplit split;
+  const datapath::NftTable* table = nullptr;
+  const datapath::NftChain* chain = nullptr;
+  for (const auto& leg : t.legs) {
+    for (const auto& hop : leg.hops) {
+      for (const auto& hit : hop.rules) {
+        if (chain || hit.table.find(' ') == std::string::npos) continue;
+        auto ns = topology.find_netns(hop.netns);
+        if (!ns) continue;
+        const auto family = hit.table.substr(0, hit.table.find(' '));
+        const auto* tab = topology.netns(*ns).nft.find(family, hit.table.substr(hit.table.find(' ') + 1));
+        const auto* c = tab ? tab->find_chain(hit.chain) : nullptr;
+        if (!c) continue;
+        for (const auto& rule : c->rules) {
+          for (const auto& e : rule.exprs) {
+            if (std::holds_alternative<datapath::NftNumgenVmap>(e)) chain = c;
+          }
+        }
+        if (chain) {
+          table = tab;
+          split.chain = hit.chain;
+          split.netns = hop.netns;
+        }
+      }
+    }
+  }
+  if (!chain) return split;
+  for (const auto& rule : chain->rules) {
+    for (const auto& e : rule.exprs) {
+      if (const auto* s = std::get_if<datapath::NftSetMatch>(&e); s && s->set.rfind("affinity-", 0) == 0)
+        split.affinity = true;
+      const auto* ng = std::get_if<datapath::NftNumgenVmap>(&e);
+      if (!ng) continue;
+      for (const auto& target : ng->targets) {
+        EndpointShare share;
+        share.probability = 1.0 / static_cast<double>(ng->targets.size());
+        if (const auto* ep = table->find_chain(target.chain)) {
+          for (const auto& r : ep->rules) {
+            for (const auto& x : r.exprs) {
+              if (const auto* d = std::get_if<datapath::NftDnat>(&x)) {
+                share.endpoint = d->address.to_string() + (d->port ? ":" + std::to_string(*d->port) : std::string());
+                share.backend = owner_of(topology, d->address);
+              }
+            }
+          }
+        }
+        split.shares.push_back(std::move(share));
+      }
+      return split;
+    }
+  }
+  return split;
+}
+
+}  // namespace
+
 EndpointSplit endpoint_split(const datapath::Topology& topology, const trace::Trace& t) {
   EndpointSplit split;
   for (const auto& leg : t.legs) {
@@ -91,7 +154,7 @@ EndpointSplit endpoint_split(const datapath::Topology& topology, const trace::Tr
     }
     if (!split.chain.empty()) break;
   }
-  if (split.chain.empty()) return split;
+  if (split.chain.empty()) return nft_split(topology, t);
   auto ns = topology.find_netns(split.netns);
   if (!ns) return {};
   const auto& nat = topology.netns(*ns).netfilter.nat;

@@ -104,9 +104,6 @@ Materialized materialize(const cluster::Cluster& cluster, const MaterializeOptio
     m.limitations.push_back("kube-proxy mode ipvs is not materialized (IPVS virtual servers, kube-ipvs0 and ipsets are "
                             "out of scope): only the iptables rules are loaded, so Service traffic is not checkable");
   }
-  for (const auto& ns : t.all_netns()) {
-    if (!ns.ipsets.empty()) m.limitations.push_back(ns.name + ": ipsets are not materialized");
-  }
 
   std::ostringstream s;
   s << "#!/bin/sh\n"
@@ -141,6 +138,7 @@ Materialized materialize(const cluster::Cluster& cluster, const MaterializeOptio
     while (text.find(eof) != std::string::npos) eof += "_";
     s << "# " << ns.name << "\n";
     detail::write_nfacct_counters(s, ctx, ns);
+    detail::write_ipsets(s, ctx, ns);
     s << "ip netns exec " << sh_quote(m.real_name(ns.id)) << " iptables-restore <<'" << eof << "'\n"
       << text << eof << "\n";
   }

@@ -29,6 +29,9 @@ void write_sysctls(std::ostream& s, const ScriptContext& c);
 // Creates the nfacct counters that `ns`'s rules name (-m nfacct), as kube-proxy does at start-up:
 // iptables-restore rejects a rule whose counter does not exist. Writes nothing when none is named.
 void write_nfacct_counters(std::ostream& s, const ScriptContext& c, const datapath::Netns& ns);
+// Creates the namespace's ipsets (the sets its rules name with -m set, e.g. Calico's selector
+// sets) with `ipset restore`, before iptables-restore, which rejects a rule naming a missing set.
+void write_ipsets(std::ostream& s, const ScriptContext& c, const datapath::Netns& ns);
 std::string teardown_script(const Materialized& m);
 
 }  // namespace packetwalk::model::kernel::detail

@@ -109,6 +109,13 @@ void write_links(std::ostream& s, const ScriptContext& c) {
           << " netns " << c.sw() << "  # on segment " << t.segment(i.segment).name << "\n";
         s << "ip -n " << c.sw() << " link set dev " << q(switch_port(i.id)) << " master "
           << q(segment_bridge(i.segment)) << " up\n";
+        if (t.segment(i.segment).mtu > 0) {
+          // The wire carries less than the device says (fault underlayMtu): a longer frame is
+          // dropped entering the switch port (veth and bridge both drop what exceeds the MTU of
+          // the device they forward to), silently, as a switch does.
+          s << "ip -n " << c.sw() << " link set dev " << q(switch_port(i.id)) << " mtu " << t.segment(i.segment).mtu
+            << "  # the segment carries at most " << t.segment(i.segment).mtu << " bytes\n";
+        }
         break;
       case IfaceKind::Veth: {
         if (i.peer == datapath::kNone) {
@@ -267,6 +274,20 @@ void write_nfacct_counters(std::ostream& s, const ScriptContext& c, const datapa
   s << "ip netns exec " << c.ns(ns.id) << " python3 -";
   for (const auto& n : names) s << " " << q(n);
   s << " <<'" << eof << "'\n" << kNfacctCreate << eof << "\n";
+}
+
+void write_ipsets(std::ostream& s, const ScriptContext& c, const datapath::Netns& ns) {
+  if (ns.ipsets.empty()) return;
+  std::ostringstream text;
+  for (const auto& [name, set] : ns.ipsets) {  // std::map: sorted, so the script is deterministic
+    text << "create " << name << " " << datapath::ipset_type_name(set.type);
+    if (set.type == datapath::IpSetType::BitmapPort) text << " range 0-65535";
+    text << "\n";
+    for (const auto& e : set.entries) text << "add " << name << " " << set.entry_text(e) << "\n";
+  }
+  std::string eof = "PW_IPSET_EOF";
+  while (text.str().find(eof) != std::string::npos) eof += "_";
+  s << "ip netns exec " << c.ns(ns.id) << " ipset restore <<'" << eof << "'\n" << text.str() << eof << "\n";
 }
 
 std::string teardown_script(const Materialized& m) {

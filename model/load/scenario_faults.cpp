@@ -16,7 +16,7 @@ struct FaultKey {
   std::string_view key;
   FaultKind kind;
 };
-constexpr std::array<FaultKey, 7> kFaultKeys = {{
+constexpr std::array<FaultKey, 9> kFaultKeys = {{
     {"kubeProxyDown", FaultKind::KubeProxyDown},
     {"kubeProxyStale", FaultKind::KubeProxyStale},
     {"cniDown", FaultKind::CniDown},
@@ -24,6 +24,8 @@ constexpr std::array<FaultKey, 7> kFaultKeys = {{
     {"underlayMtu", FaultKind::UnderlayMtu},
     {"conntrackMax", FaultKind::ConntrackMax},
     {"hairpinModeOff", FaultKind::HairpinModeOff},
+    {"noHairpinMasquerade", FaultKind::NoHairpinMasquerade},
+    {"bridgeNfCallIptablesOff", FaultKind::BridgeNfCallIptablesOff},
 }};
 
 std::string fault_keys_text() {

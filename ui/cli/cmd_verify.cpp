@@ -100,6 +100,12 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
     err << "packetwalk verify: cannot verify on this machine: nft is not installed (proxyMode nftables)\n";
     return kCannotVerify;
   }
+  bool ipsets = false;
+  for (const auto& ns : cluster.topology().all_netns()) ipsets = ipsets || !ns.ipsets.empty();
+  if (ipsets && verify::find_program("ipset").empty()) {
+    err << "packetwalk verify: cannot verify on this machine: ipset is not installed (the rules use ipsets)\n";
+    return kCannotVerify;
+  }
   std::vector<verify::ProbePlan> plans;
   std::string error;
   if (!verify::plan_probes(cluster, plan_options, plans, error)) {
@@ -134,7 +140,7 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
         continue;
       }
       auto runs = lab.probe(m.real_name(plan.from_netns), plan.protocol, plan.host, plan.port, plan.runs,
-                            plan.timeout_s, error);
+                            plan.timeout_s, error, plan.size);
       if (verify::InterruptGuard::interrupted()) break;
       auto verdict = verify::compare(plan, runs);
       if (!error.empty()) {

@@ -34,6 +34,17 @@ Prediction predict(const model::query::ProbeResult& r) {
   return p;
 }
 
+// The endpoint kube-proxy's DNAT chose ("10.244.1.5:8080"), "" when nothing was DNATed.
+std::string dnat_endpoint(const model::trace::Trace& t) {
+  for (const auto& leg : t.legs) {
+    for (const auto& hop : leg.hops) {
+      if (hop.action == HopAction::Dnat) return hop.packet.dst.to_string() + ":" + std::to_string(hop.packet.dport);
+    }
+    break;  // the first leg is the connection's first packet: the choice is made there
+  }
+  return "";
+}
+
 bool has_hop(const model::trace::Trace& t, HopAction a, model::trace::DropReason why = model::trace::DropReason::None) {
   for (const auto& leg : t.legs) {
     for (const auto& hop : leg.hops) {
@@ -104,6 +115,7 @@ void mutate(ProbePlan& p, const std::string& what) {
     backends[pred.backend.empty() ? name : pred.backend] = pred;
   }
   p.backends = std::move(backends);
+  for (auto& [_, pred] : p.endpoints) change(pred);
   if (what == "backend") {
     for (auto& s : p.split.shares) s.backend += "-mutated";
   }
@@ -120,6 +132,7 @@ bool plan_probes(model::cluster::Cluster& cluster, const PlanOptions& options, s
     in.from = probe.from;
     in.to = probe.to;
     in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
+    in.size = probe.size;
     inputs.push_back(in);
   }
   if (inputs.empty()) inputs = generated_probes(cluster);
@@ -151,25 +164,35 @@ bool plan_probes(model::cluster::Cluster& cluster, const PlanOptions& options, s
       case model::net::Protocol::Udp: p.protocol = "udp"; break;
       default: p.skip = "only TCP and UDP probes are checked against the kernel"; break;
     }
+    if (in.size && !r.trace.legs.empty() && !r.trace.legs.front().hops.empty()) {
+      // The model's first packet: its length is what the client must put on the wire.
+      p.size = r.trace.legs.front().hops.front().packet.length;
+      if (p.protocol == "tcp")
+        p.skip = "a sized TCP probe: a socket cannot send a SYN of " + std::to_string(p.size) + " bytes";
+    }
     if (cluster.spec().proxy_mode == "ipvs" && has_hop(r.trace, HopAction::Dnat))
       p.skip = "IPVS mode is not materialized: the kernel copy has no virtual servers";
     if (!options.br_netfilter && has_hop(r.trace, HopAction::Bridge))
       p.skip = "the trace crosses a Linux bridge and br_netfilter is not available here";
     p.split = model::kernel::endpoint_split(cluster.topology(), r.trace);
-    if (p.primary.outcome == "connected" && p.split.shares.size() > 1) {
+    if (p.split.shares.size() > 1) {
       p.runs = p.split.affinity ? std::min(options.runs, 10) : options.runs;
-      // Learn what the model predicts for each endpoint: further runs of the same probe spread
+      // Learn what the model predicts at each endpoint: further runs of the same probe spread
       // over them (the runner's random streams go on).
       std::set<std::string> wanted;
       for (const auto& s : p.split.shares) {
-        if (s.probability > 0) wanted.insert(s.backend);
+        if (s.probability > 0) wanted.insert(s.endpoint);
       }
-      p.backends[p.primary.backend] = p.primary;
-      for (int i = 0; i < 64 * static_cast<int>(wanted.size()) && p.backends.size() < wanted.size(); ++i) {
+      auto learn = [&](const model::query::ProbeResult& result) {
+        auto pred = predict(result);
+        if (pred.outcome == "connected") p.backends.emplace(pred.backend, pred);
+        p.endpoints.emplace(dnat_endpoint(result.trace), pred);
+      };
+      learn(r);
+      for (int i = 0; i < 64 * static_cast<int>(wanted.size()) && p.endpoints.size() < wanted.size(); ++i) {
         auto again = execute_probe(cluster, runner, in, error);
         if (!again) return false;
-        auto pred = predict(again->result);
-        if (pred.outcome == "connected") p.backends.emplace(pred.backend, pred);
+        learn(again->result);
       }
     }
     if (!options.mutate.empty()) mutate(p, options.mutate);
@@ -196,7 +219,10 @@ std::string fixed(double v, int digits) {
 
 Verdict compare(const ProbePlan& plan, const std::vector<Observation>& runs) {
   Verdict v;
-  const bool multi = plan.split.shares.size() > 1 && plan.primary.outcome == "connected";
+  const bool multi = plan.split.shares.size() > 1 && !plan.endpoints.empty();
+  // The outcomes the model predicts somewhere (per endpoint for a multi-endpoint Service).
+  std::set<std::string> model_outcomes{plan.primary.outcome};
+  for (const auto& [_, pred] : plan.endpoints) model_outcomes.insert(pred.outcome);
   std::map<std::string, int> outcomes, backends, sources;
   int wrong_outcome = 0, wrong_backend = 0, wrong_source = 0;
   for (const auto& o : runs) {
@@ -206,22 +232,33 @@ Verdict compare(const ProbePlan& plan, const std::vector<Observation>& runs) {
       ++sources[o.source];
     }
     Prediction want = plan.primary;
-    if (multi && o.outcome == "connected") {
+    if (multi) {
+      if (!model_outcomes.count(o.outcome)) {
+        ++wrong_outcome;
+        continue;
+      }
+      if (o.outcome != "connected") continue;  // an endpoint the model says answers this way
       auto it = plan.backends.find(o.backend);
-      if (it != plan.backends.end()) want = it->second;
+      if (it == plan.backends.end()) {
+        ++wrong_backend;
+        continue;
+      }
+      want = it->second;
     }
     if (o.outcome != want.outcome) {
       ++wrong_outcome;
       continue;
     }
     if (o.outcome != "connected") continue;
-    if (multi ? !plan.backends.count(o.backend) : o.backend != want.backend) ++wrong_backend;
+    if (o.backend != want.backend) ++wrong_backend;
     if (o.source != want.source) ++wrong_source;
   }
   const std::string n = " of " + std::to_string(runs.size()) + " runs";
   if (wrong_outcome) {
     v.agreed = false;
-    v.lines.push_back("outcome: model " + plan.primary.outcome + " | kernel " + tally(outcomes) + "  (differs in " +
+    std::string model;
+    for (const auto& m : model_outcomes) model += (model.empty() ? "" : " or ") + m;
+    v.lines.push_back("outcome: model " + model + " | kernel " + tally(outcomes) + "  (differs in " +
                       std::to_string(wrong_outcome) + n + ")");
   }
   if (wrong_backend) {
@@ -247,21 +284,53 @@ Verdict compare(const ProbePlan& plan, const std::vector<Observation>& runs) {
                       std::to_string(wrong_source) + n + ")");
   }
   if (multi) {
+    // One category per endpoint the model says answers (counted by the backend that answered),
+    // and one per other outcome (refused, timeout: the kernel does not say which endpoint).
+    struct Category {
+      std::string label, endpoint;
+      double probability = 0;
+      int observed = 0;
+    };
+    std::vector<Category> cats;
+    for (const auto& s : plan.split.shares) {
+      auto it = plan.endpoints.find(s.endpoint);
+      const std::string outcome = it == plan.endpoints.end() ? "connected" : it->second.outcome;
+      const std::string label = outcome == "connected" ? s.backend : "(" + outcome + ")";
+      auto c = std::find_if(cats.begin(), cats.end(), [&](const Category& x) { return x.label == label; });
+      if (c == cats.end()) {
+        cats.push_back({label, s.endpoint, 0, 0});
+        c = cats.end() - 1;
+        if (outcome == "connected") {
+          c->observed = backends.count(label) ? backends.at(label) : 0;
+        } else {  // "timeout (EPERM)" and the like count too
+          for (const auto& [text, k] : outcomes) {
+            if (text.rfind(outcome, 0) == 0) c->observed += k;
+          }
+        }
+      } else {
+        c->endpoint += "," + s.endpoint;
+      }
+      c->probability += s.probability;
+    }
     std::vector<int> observed;
     std::vector<double> probs;
-    for (const auto& s : plan.split.shares) {
-      observed.push_back(backends.count(s.backend) ? backends.at(s.backend) : 0);
-      probs.push_back(s.probability);
+    int total = 0;
+    for (const auto& c : cats) {
+      observed.push_back(c.observed);
+      probs.push_back(c.probability);
+      total += c.observed;
     }
-    int connected = 0;
-    for (int c : observed) connected += c;
     if (plan.split.affinity) {
-      int used = 0;
-      for (int c : observed) used += c > 0 ? 1 : 0;
+      int used = 0, connected = 0;
+      for (const auto& c : cats) {
+        if (c.label[0] == '(') continue;
+        used += c.observed > 0 ? 1 : 0;
+        connected += c.observed;
+      }
       v.lines.push_back("ClientIP affinity (" + plan.split.chain + "): " + std::to_string(used) +
                         " endpoint(s) answered " + std::to_string(connected) + " connections from one client");
       if (used > 1) v.agreed = false;
-    } else if (connected > 0) {
+    } else if (total > 0) {
       double chi2 = 0;
       v.p_value = model::kernel::chi_square_p_value(observed, probs, &chi2);
       const bool ok = v.p_value >= 0.001;
@@ -269,12 +338,11 @@ Verdict compare(const ProbePlan& plan, const std::vector<Observation>& runs) {
                         "): chi-square " + fixed(chi2, 2) + ", " + std::to_string(observed.size() - 1) + " df, p = " +
                         fixed(v.p_value, 4) + (ok ? "" : "  (< 0.001: the kernel's split differs)"));
       v.lines.push_back("  backend                          endpoint               model p   expected  kernel");
-      for (std::size_t i = 0; i < observed.size(); ++i) {
-        const auto& s = plan.split.shares[i];
+      for (const auto& c : cats) {
         std::ostringstream row;
-        row << "  " << s.backend << std::string(s.backend.size() < 33 ? 33 - s.backend.size() : 1, ' ') << s.endpoint
-            << std::string(s.endpoint.size() < 23 ? 23 - s.endpoint.size() : 1, ' ') << fixed(s.probability, 4)
-            << "    " << fixed(s.probability * connected, 1) << "      " << observed[i];
+        row << "  " << c.label << std::string(c.label.size() < 33 ? 33 - c.label.size() : 1, ' ') << c.endpoint
+            << std::string(c.endpoint.size() < 23 ? 23 - c.endpoint.size() : 1, ' ') << fixed(c.probability, 4)
+            << "    " << fixed(c.probability * total, 1) << "      " << c.observed;
         v.lines.push_back(row.str());
       }
       if (!ok) v.agreed = false;

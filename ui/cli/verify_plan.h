@@ -26,8 +26,13 @@ struct ProbePlan {
   model::datapath::NetnsId from_netns = model::datapath::kNone;
   std::string host;  // the destination address the client connects to
   int port = 0;
+  int size = 0;  // UDP: the IP length of the datagram, sent with DF (a probe's `size:`); 0: small
   Prediction primary;                          // the model's first run
-  std::map<std::string, Prediction> backends;  // per backend, for a multi-endpoint Service
+  std::map<std::string, Prediction> backends;  // per answering backend, for a multi-endpoint Service
+  // Per endpoint ("10.244.1.5:8080", as the DNAT names it), for a multi-endpoint Service: the
+  // model's outcome there, which need not be the same everywhere (an endpoint whose pod does not
+  // listen on the targetPort refuses while the others answer).
+  std::map<std::string, Prediction> endpoints;
   model::kernel::EndpointSplit split;
   int runs = 1;
   double timeout_s = 2;

@@ -303,12 +303,12 @@ bool Lab::start_server(const std::string& real_ns, const std::string& ident, con
 }
 
 std::vector<Observation> Lab::probe(const std::string& real_ns, const std::string& protocol, const std::string& host,
-                                    int port, int runs, double timeout_s, std::string& error) {
+                                    int port, int runs, double timeout_s, std::string& error, int size) {
   std::vector<Observation> out;
   std::ostringstream t;
   t << timeout_s;
   auto r = run_command({find_program("ip"), "netns", "exec", real_ns, env_.python, "-c", kClient, protocol, host,
-                        std::to_string(port), std::to_string(runs), t.str()},
+                        std::to_string(port), std::to_string(runs), t.str(), std::to_string(size)},
                        runs * (timeout_s * 2 + 1) + 10);
   if (r.interrupted) {
     error = "interrupted";

@@ -78,7 +78,7 @@ public:
   bool start_server(const std::string& real_ns, const std::string& ident, const std::vector<std::string>& specs,
                     std::string& error);
   std::vector<Observation> probe(const std::string& real_ns, const std::string& protocol, const std::string& host,
-                                 int port, int runs, double timeout_s, std::string& error);
+                                 int port, int runs, double timeout_s, std::string& error, int size = 0);
   std::string conntrack_listing(const std::string& real_ns);  // "" without conntrack(8)
   // Stops the servers, runs the teardown script, and checks that no namespace with the prefix is
   // left. Returns false (with `report` saying what remains) when something is.

@@ -51,6 +51,9 @@ while True:
 const char* const kClient = R"PY(
 import errno, socket, sys
 proto, host, port, runs, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+# size: the IP length of each UDP datagram (20 bytes of IP and 8 of UDP header, the rest payload),
+# sent with DF set and no local fragmentation (IP_PMTUDISC_DO); 0: a short message
+size = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 UNREACH = (errno.EHOSTUNREACH, errno.ENETUNREACH)
 
 def failure(e):
@@ -60,6 +63,10 @@ def failure(e):
         return "refused", "ECONNREFUSED"
     if e.errno in UNREACH:
         return "unreachable", errno.errorcode[e.errno]
+    if e.errno == errno.EMSGSIZE:
+        # larger than the route's MTU with DF: the sender's kernel refuses it (or learned so
+        # from an ICMP "fragmentation needed"); to the model a packet too big is unreachable
+        return "unreachable", "EMSGSIZE"
     if e.errno == errno.EPERM:
         # a local netfilter DROP makes send() fail at once; to the model that is a silent drop
         return "timeout", "EPERM"
@@ -72,7 +79,11 @@ def one():
     try:
         s.connect((host, port))
         if proto == "udp":
-            s.send(b"packetwalk verify\n")
+            if size:
+                s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_MTU_DISCOVER", 10), getattr(socket, "IP_PMTUDISC_DO", 2))
+                s.send(b"packetwalk verify\n".ljust(max(size - 28, 18), b"."))
+            else:
+                s.send(b"packetwalk verify\n")
             return "connected", s.recv(512).decode(errors="replace").strip(), ""
     except OSError as e:
         outcome, detail = failure(e)

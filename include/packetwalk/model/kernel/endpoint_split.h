@@ -4,6 +4,7 @@
 // through; in that chain each `-j KUBE-SEP-X` rule is taken with the probability its
 // `-m statistic --probability` threshold gives (threshold / 2^31, as the kernel compares it) times
 // the chance that no earlier rule was taken. Each KUBE-SEP-X chain's DNAT names the endpoint.
+// In nftables mode the service chain's `numgen random mod N vmap` gives each endpoint 1/N.
 
 #include <string>
 #include <vector>

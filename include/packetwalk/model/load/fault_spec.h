@@ -11,6 +11,8 @@
 //     - underlayMtu: 1400                           # the node network carries at most 1400 bytes
 //     - conntrackMax: {node: node-1, entries: 0}    # nf_conntrack_max on the node
 //     - hairpinModeOff: node-2                      # cni0 ports without hairpin_mode
+//     - noHairpinMasquerade: node-1                 # KUBE-SEP-* "-s EP -j KUBE-MARK-MASQ" deleted
+//     - bridgeNfCallIptablesOff: node-1             # net.bridge.bridge-nf-call-iptables = 0
 //   lab:
 //     fix: fixes/restart-kube-proxy.yaml            # manifests (and a `kind: Fix` document)
 //     breaks: [client-to-api]                       # probes the fault must break (default: any)
@@ -34,6 +36,8 @@ enum class FaultKind : std::uint8_t {
   UnderlayMtu,
   ConntrackMax,
   HairpinModeOff,
+  NoHairpinMasquerade,
+  BridgeNfCallIptablesOff,
 };
 
 struct FaultSpec {
