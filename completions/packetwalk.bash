@@ -14,7 +14,7 @@ _packetwalk() {
     cword=$COMP_CWORD
   fi
 
-  local commands="diagnose dns explain graph lint materialize reach routes rules run test trace verify version help"
+  local commands="diagnose diff dns explain generate graph lint materialize reach routes rules run test trace verify version help"
   local common="-f --filename --cni --proxy-mode --seed -h --help"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -34,19 +34,22 @@ _packetwalk() {
     -o|--output)
       case $cmd in
         graph) COMPREPLY=($(compgen -W "dot mermaid" -- "$cur")) ;;
-        reach) COMPREPLY=($(compgen -W "table json csv md dot" -- "$cur")) ;;
+        reach) COMPREPLY=($(compgen -W "table json csv md dot summary" -- "$cur")) ;;
+        generate) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null ;;
+        diff) COMPREPLY=($(compgen -W "text json md" -- "$cur")) ;;
         materialize) COMPREPLY=($(compgen -W "script teardown names" -- "$cur")) ;;
         dns|diagnose|routes|lint) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "text json mermaid" -- "$cur")) ;;
       esac
       return ;;
     --proxy-mode|--mode) COMPREPLY=($(compgen -W "iptables nftables ipvs" -- "$cur")); return ;;
-    --cni) COMPREPLY=($(compgen -W "flannel calico" -- "$cur")); return ;;
+    --cni|--against-cni) COMPREPLY=($(compgen -W "flannel calico" -- "$cur")); return ;;
     -p|--protocol) COMPREPLY=($(compgen -W "tcp udp sctp" -- "$cur")); return ;;
     -t|--table|--type)
       if [[ $cmd == dns ]]; then COMPREPLY=($(compgen -W "A AAAA SRV PTR CNAME" -- "$cur"))
       else COMPREPLY=($(compgen -W "filter nat mangle raw" -- "$cur")); fi
       return ;;
+    --nodes|--namespaces|--pods|--services|--policies|--label-variety) return ;;
     --seed|--from|--to|-n|--namespace|--node|--name|--port|--prefix|--runs|--timeout|--mutate) return ;;
     --request|--gateway|--client|--method|--header|--host|--shard|--filter|-j|--jobs) return ;;
   esac
@@ -57,11 +60,13 @@ _packetwalk() {
     run) flags="$common --scenario -o --output --pcap --requests-csv -q --quiet -v --verbose" ;;
     rules) flags="$common --scenario --node --mode -t --table" ;;
     graph) flags="$common --scenario -n --namespace -o --output" ;;
-    test) flags="--path --junit -j --jobs --shard --filter --update-golden --cni --proxy-mode -h --help" ;;
+    test) flags="--path --junit -j --jobs --shard --filter --update-golden --cni --proxy-mode --no-progress -h --help" ;;
     diagnose) flags="$common --scenario --from --to -p --protocol -n --namespace -o --output" ;;
     dns) flags="$common --scenario --from --name -t --type -n --namespace -o --output -q --quiet -v --verbose" ;;
     explain) flags="$common --scenario --from --to --port -n --namespace" ;;
-    reach) flags="$common --scenario --port -n --namespace -o --output" ;;
+    reach) flags="$common --scenario --port -n --namespace -A --all-namespaces --all-pairs -o --output --no-progress" ;;
+    generate) flags="--nodes --namespaces --pods --services --policies --label-variety --seed -o --output -h --help" ;;
+    diff) flags="--cni --against-cni --proxy-mode --seed --port --services -n --namespace -A --all-namespaces -o --output --path -h --help" ;;
     lint) flags="$common --scenario -o --output" ;;
     routes) flags="$common --scenario --request --gateway --client --method --header --host --path -o --output" ;;
     materialize) flags="$common --scenario --prefix -o --output" ;;
@@ -70,7 +75,7 @@ _packetwalk() {
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$flags" -- "$cur"))
-  elif [[ $cmd == run || $cmd == test || $cmd == materialize || $cmd == verify ]]; then
+  elif [[ $cmd == run || $cmd == test || $cmd == materialize || $cmd == verify || $cmd == diff ]]; then
     COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
     compopt -o filenames 2>/dev/null
   fi

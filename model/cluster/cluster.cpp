@@ -3,6 +3,7 @@
 #include "external_network.h"
 #include "faults.h"
 #include "packetwalk/model/cni/calico.h"
+#include "packetwalk/model/policy/admin.h"
 #include "packetwalk/model/ingress/controller.h"
 #include "packetwalk/model/ingress/runtime.h"
 #include "packetwalk/model/kubeproxy/iptables_proxier.h"
@@ -40,7 +41,12 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
       diags.warning(p.meta.pos, p.ref(),
                     "cni flannel does not enforce NetworkPolicy: this policy has no effect (cni: calico enforces it)");
     }
+    for (const auto& p : c->scenario_.manifests.admin_policies) {
+      diags.warning(p.meta.pos, p.ref(),
+                    "cni flannel does not enforce " + p.meta.kind + ": this policy has no effect (cni: calico enforces it)");
+    }
   }
+  policy::warn_equal_priorities(c->scenario_.manifests.admin_policies, diags);
 
   c->services_ = kube::build_service_state(scenario.cluster, c->scenario_.manifests, c->inventory_, diags);
   if (diags.has_errors()) return nullptr;
@@ -68,7 +74,7 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   }
   if (cni_name == "calico") {
     cni::program_felix_iptables(c->scenario_.manifests.network_policies, c->inventory_, c->placement_,
-                                scenario.cluster.pod_cidr, c->topology_);
+                                scenario.cluster.pod_cidr, c->topology_, &c->scenario_.manifests.admin_policies);
   }
   // The scenario's planted faults (faults.h) change what the CNI and kube-proxy just programmed.
   apply_faults(c->scenario_, c->inventory_, c->services_, c->placement_, c->topology_, diags);

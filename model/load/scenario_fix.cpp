@@ -100,6 +100,7 @@ void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags) {
   replace_same(to.services, from.services);
   replace_same(to.endpoint_slices, from.endpoint_slices);
   replace_same(to.network_policies, from.network_policies);
+  replace_same(to.admin_policies, from.admin_policies);
   replace_same(to.config_maps, from.config_maps);
   replace_same(to.others, from.others);
   to.merge(std::move(from));

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "packetwalk/model/kube/validate.h"
+#include "packetwalk/model/load/input_limits.h"
 #include "packetwalk/model/load/scenario.h"
 #include "parsers.h"
 #include "scenario_http.h"
@@ -116,8 +117,12 @@ Expectation read_expectation(ParseContext& ctx, const Field& f) {
   if (auto status = m.get("status")) e.status = detail::read_http_status(ctx, *status);
   detail::read_expectation_extras(ctx, m, e);
   e.dropped_by = m.string("droppedBy").value_or("");
-  if (!e.dropped_by.empty() && e.dropped_by.rfind("NetworkPolicy/", 0) != 0)
-    ctx.error(f.pos, child_path(f.path, "droppedBy"), "must be NetworkPolicy/NAME or NetworkPolicy/NAMESPACE/NAME, got \"" + e.dropped_by + "\"");
+  if (!e.dropped_by.empty() && e.dropped_by.rfind("NetworkPolicy/", 0) != 0 &&
+      e.dropped_by.rfind("AdminNetworkPolicy/", 0) != 0 && e.dropped_by.rfind("BaselineAdminNetworkPolicy/", 0) != 0 &&
+      e.dropped_by.rfind("ClusterNetworkPolicy/", 0) != 0)
+    ctx.error(f.pos, child_path(f.path, "droppedBy"),
+              "must be NetworkPolicy/NAME, NetworkPolicy/NAMESPACE/NAME, AdminNetworkPolicy/NAME, "
+              "BaselineAdminNetworkPolicy/default or ClusterNetworkPolicy/NAME, got \"" + e.dropped_by + "\"");
   return e;
 }
 
@@ -142,7 +147,7 @@ ProbeSpec read_probe(ParseContext& ctx, const Field& f, std::size_t index) {
 void read_scenario(ParseContext& ctx, const YAML::Node& root, std::string_view file_text, Scenario& s) {
   Field top{"", root, ctx.pos(root), ctx.pos(root)};
   MapReader m(ctx, top, {"apiVersion", "kind", "metadata", "cluster", "manifests", "probes", "faults", "golden", "lab",
-                         "hosts", "traffic"});
+                         "hosts", "traffic", "links"});
   if (!m.is_map()) return;
   if (auto v = m.get("apiVersion")) detail::read_enum(ctx, *v, {"packetwalk/v1"});
   else ctx.missing(top.pos, "apiVersion");
@@ -191,6 +196,12 @@ Scenario load_scenario(const std::string& path, Diagnostics& diags) {
   if (!fs::is_regular_file(path, ec)) {
     diags.error({}, "", fs::exists(path, ec) ? "the scenario \"" + path + "\" is not a regular file"
                                              : "the scenario file \"" + path + "\" does not exist");
+    return s;
+  }
+  if (auto size = fs::file_size(path, ec); !ec && size > limits::kMaxFileBytes) {
+    diags.error({path, 0, 0}, "",
+                "the scenario file is " + std::to_string(size >> 20) + " MiB, larger than packetwalk's limit of " +
+                    std::to_string(limits::kMaxFileBytes >> 20) + " MiB per file (docs/limits.md)");
     return s;
   }
   std::ifstream in(path, std::ios::in | std::ios::binary);

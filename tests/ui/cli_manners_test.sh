@@ -58,7 +58,7 @@ else
 fi
 
 # help CMD is CMD --help; every flag of every command is completed by bash and zsh.
-for cmd in diagnose dns explain graph lint materialize reach routes rules run test trace verify version; do
+for cmd in diagnose diff dns explain generate graph lint materialize reach routes rules run test trace verify version; do
   diff <("$pw" help $cmd) <("$pw" $cmd --help) >/dev/null; check "help $cmd = $cmd --help" $?
   for flag in $("$pw" $cmd --help | grep -oE '^  (-[a-z] \[ )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
     [ "$flag" = --help ] && continue

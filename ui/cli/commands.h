@@ -24,5 +24,7 @@ int cmd_materialize(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_verify(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_routes(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_lint(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_diff(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_generate(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace packetwalk::ui::cli

@@ -15,9 +15,11 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
   using namespace packetwalk::ui::cli;
   static const std::map<std::string, std::pair<Command, const char*>> table = {
       {"graph", {cmd_graph, "draw the cluster's topology as Graphviz DOT or a Mermaid flowchart"}},
+      {"diff", {cmd_diff, "the connections a change opens and closes, or a CNI change (exit 1 when any)"}},
       {"diagnose", {cmd_diagnose, "walk the troubleshooting checklist for a connection; name the layer that fails"}},
       {"dns", {cmd_dns, "look a name up from a pod as its resolver does, each query through the datapath"}},
       {"explain", {cmd_explain, "say why NetworkPolicy allows or denies a connection, and how to change it"}},
+      {"generate", {cmd_generate, "write a synthetic cluster of a given size as manifests (for scale work)"}},
       {"lint", {cmd_lint, "find NetworkPolicies and Services that cannot work as written (exit 1 when any)"}},
       {"materialize", {cmd_materialize, "print a shell script that builds the cluster in real network namespaces"}},
       {"reach", {cmd_reach, "which pods can connect to which, per port (NetworkPolicy truth tables)"}},

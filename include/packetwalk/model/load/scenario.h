@@ -139,6 +139,7 @@ struct Scenario {
   std::vector<ProbeSpec> probes;            // in written order
   std::map<std::string, std::string> hosts;  // `hosts:` name -> IPv4 address (checked), before DNS
   std::vector<TrafficSpec> traffic;         // `traffic:` load runs (http_spec.h)
+  LinksSpec links;                          // `links:` bandwidth and queues for load runs (http_spec.h)
   std::vector<FaultSpec> faults;            // planted when the cluster is built (cluster/faults.h)
   std::string golden;                       // the pinned `packetwalk run` output, resolved; "" = none
   std::optional<LabSpec> lab;               // a lab: fails as written, passes with lab->fix applied
