@@ -13,8 +13,12 @@ PacketEngine::PacketEngine(Topology& topology, sim::Simulator& simulator, sim::R
                            EngineCosts costs)
     : topology_(topology), simulator_(simulator), random_(random), costs_(costs) {}
 
-void PacketEngine::emit(HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
-                        std::string detail) {
+void PacketEngine::publish(trace::Hop&& hop) {
+  if (!hop_hook.empty()) hop_hook.fire(hop);
+  if (recorder_) recorder_->record(std::move(hop));
+}
+
+trace::Hop PacketEngine::hop_at(NetnsId ns, IfaceId iface, HopAction action, sim::Time t) const {
   trace::Hop hop;
   hop.time = t;
   const Netns& n = topology_.netns(ns);
@@ -22,24 +26,24 @@ void PacketEngine::emit(HopAction action, NetnsId ns, IfaceId iface, const net::
   hop.netns = n.name;
   if (iface != kNone) hop.iface = topology_.iface(iface).name;
   hop.action = action;
+  return hop;
+}
+
+void PacketEngine::emit(HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
+                        std::string detail) {
+  trace::Hop hop = hop_at(ns, iface, action, t);
   hop.packet = p;
   hop.detail = std::move(detail);
-  hop_hook.fire(hop);
+  publish(std::move(hop));
 }
 
 void PacketEngine::emit_drop(NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t, DropReason why,
                              std::string detail) {
-  trace::Hop hop;
-  hop.time = t;
-  const Netns& n = topology_.netns(ns);
-  hop.node = n.node;
-  hop.netns = n.name;
-  if (iface != kNone) hop.iface = topology_.iface(iface).name;
-  hop.action = HopAction::Drop;
+  trace::Hop hop = hop_at(ns, iface, HopAction::Drop, t);
   hop.packet = p;
   hop.drop_reason = why;
   hop.detail = std::move(detail);
-  hop_hook.fire(hop);
+  publish(std::move(hop));
 }
 
 bool PacketEngine::send(NetnsId netns, net::Packet packet, sim::Time at) {
@@ -127,7 +131,7 @@ void PacketEngine::local_in(Pass& pass, net::Packet p, sim::Time t) {
       hop.before = p;
       hop.packet = inner;
       hop.detail = "VXLAN VNI " + std::to_string(vx.vni) + " from " + p.src.to_string();
-      hop_hook.fire(hop);
+      publish(std::move(hop));
       pass.confirm();
       receive(id, std::move(inner), t);
       return;

@@ -66,8 +66,12 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
   const ConntrackEntry& e = *pass.entry;
   const bool dst_hook = hook == NfHook::Prerouting || hook == NfHook::Output;
   const bool original = pass.direction == CtDirection::Original;
+  // Most packets of a NATed connection need nothing at most hooks: copy the packet for the hop's
+  // "before" only when this hook rewrites it.
+  const bool rewrites = dst_hook ? (original ? e.dnat : e.snat) : (original ? e.snat : e.dnat);
+  if (!rewrites) return;
   net::Packet before = p;
-  std::string what;
+  const char* what = nullptr;
   if (dst_hook) {
     if (original && e.dnat) {
       p.dst = e.reply.src;
@@ -99,18 +103,13 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
       what = "conntrack: reply un-DNAT (restores the Service address)";
     }
   }
-  if (what.empty()) return;
-  trace::Hop hop;
-  hop.time = t;
-  hop.node = topology_.netns(pass.ns).node;
-  hop.netns = topology_.netns(pass.ns).name;
-  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
-  hop.action = dst_hook ? HopAction::Dnat : HopAction::Snat;
-  hop.before = before;
+  if (!what) return;
+  trace::Hop hop = hop_at(pass.ns, pass.in, dst_hook ? HopAction::Dnat : HopAction::Snat, t);
+  hop.before = std::move(before);
   hop.packet = p;
   hop.hook = std::string(hook_name(hook));
   hop.detail = what;
-  hop_hook.fire(hop);
+  publish(std::move(hop));
 }
 
 bool PacketEngine::run_hook(Pass& pass, NfHook hook, net::Packet& p, sim::Time& t, const std::string& out_iface) {

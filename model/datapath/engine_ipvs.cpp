@@ -49,7 +49,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   // A reply to a connection this node made to a virtual server: restore the virtual address.
   if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, "INPUT",
                              "IPVS: reply from the real server gets the virtual server's address back")) {
-    hop_hook.fire(*hop);
+    publish(std::move(*hop));
     return false;  // delivered locally as usual
   }
 
@@ -60,12 +60,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   t += costs_.ipvs_lookup + (choice->existing ? sim::Time{} : costs_.ipvs_schedule);
 
   const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
-  trace::Hop hop;
-  hop.time = t;
-  hop.node = ns.node;
-  hop.netns = ns.name;
-  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
-  hop.action = HopAction::Netfilter;
+  trace::Hop hop = hop_at(pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = "INPUT";
   hop.detail = "IPVS";
   hop.packet = p;
@@ -75,7 +70,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
     hop.rules.push_back({"ipvs", vs_text, *choice->real_server + 1,
                          "-> " + endpoint_text(rs) + " Masq " + std::to_string(rs.weight)});
   }
-  hop_hook.fire(hop);
+  publish(std::move(hop));
 
   if (!choice->real_server) {
     // ip_vs_leave: no usable real server; the client is told at once (ICMP port unreachable,
@@ -95,17 +90,15 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
     ns.ipvs.bind(original, p.tuple(), choice->service);
     if (pass.entry) pass.table->update_reply(*pass.entry, p.tuple().reversed());
   }
-  trace::Hop nat = hop;
-  nat.action = HopAction::Dnat;
+  trace::Hop nat = hop_at(pass.ns, pass.in, HopAction::Dnat, t);
+  nat.hook = "INPUT";
   nat.before = before;
   nat.packet = p;
-  nat.rules.clear();
-  nat.lookups = 0;
   nat.detail = "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
                (choice->existing ? std::string("connection table")
                                  : choice->persistence_hit ? std::string("persistence template") : vs.scheduler) +
                ")";
-  hop_hook.fire(nat);
+  publish(std::move(nat));
 
   // ip_vs_nat_xmit: route to the real server and send the packet out through POSTROUTING.
   const Route* route = ns.routes.lookup(p.dst);
@@ -125,7 +118,7 @@ void PacketEngine::ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t) {
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return;
   if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, "FORWARD",
                              "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)")) {
-    hop_hook.fire(*hop);
+    publish(std::move(*hop));
   }
 }
 

@@ -152,17 +152,12 @@ void PacketEngine::vxlan_transmit(IfaceId vxlan, net::Packet p, sim::Time t) {
   carrier.vxlan_vni = vx.vni;
   carrier.inner.push_back(p);
   t += costs_.vxlan;
-  trace::Hop hop;
-  hop.time = t;
-  hop.node = topology_.netns(vx.netns).node;
-  hop.netns = topology_.netns(vx.netns).name;
-  hop.iface = vx.name;
-  hop.action = HopAction::Encapsulate;
-  hop.before = p;
-  hop.packet = carrier;
+  trace::Hop hop = hop_at(vx.netns, vxlan, HopAction::Encapsulate, t);
   hop.detail = "VXLAN VNI " + std::to_string(vx.vni) + " to " + remote->second.to_string() + ":" +
                std::to_string(vx.vxlan_port) + " (FDB " + p.dst_mac.to_string() + ")";
-  hop_hook.fire(hop);
+  hop.packet = carrier;
+  hop.before = std::move(p);
+  publish(std::move(hop));
   local_out(vx.netns, std::move(carrier), t);
 }
 

@@ -53,17 +53,12 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   env.dynamic_sets = &ns.recent;
   env.now = t;
 
-  const net::Packet before = p;
+  const std::uint32_t mark_before = p.mark;
   NftWalkResult r = walk_nft_chain(table, entry.chain, in, p, env);
   t += costs_.per_rule * r.rules_evaluated + costs_.per_lookup * r.lookups;
 
   const std::string table_label = table.family() + " " + table.name();
-  trace::Hop hop;
-  hop.time = t;
-  hop.node = ns.node;
-  hop.netns = ns.name;
-  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
-  hop.action = HopAction::Netfilter;
+  trace::Hop hop = hop_at(pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = std::string(hook_name(entry.hook.hook));
   hop.detail = table_label + " " + chain.name;
   hop.packet = p;
@@ -73,7 +68,7 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   for (const auto& m : r.matched)
     hop.rules.push_back({table_label, table.chains()[m.chain].name, m.rule + 1,
                          nft_matched_text(table, m.chain, m.rule, m.element)});
-  hop_hook.fire(hop);
+  publish(std::move(hop));
 
   Decision d;
   switch (r.verdict) {
@@ -94,7 +89,7 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   } else {
     d.decided = "policy drop of " + table_label + " " + chain.name;
   }
-  return apply_decision(pass, hop, before, d, p, t, out_iface);
+  return apply_decision(pass, entry.hook.hook, mark_before, d, p, t, out_iface);
 }
 
 }  // namespace packetwalk::model::datapath

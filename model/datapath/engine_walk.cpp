@@ -45,27 +45,21 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   env.recent = &ns.recent;
   env.now = t;
 
-  net::Packet before = p;
+  const std::uint32_t mark_before = p.mark;
   WalkResult r = walk_table(table, in, p, env);
   t += costs_.per_rule * r.rules_evaluated;
 
-  trace::Hop hop;
-  hop.time = t;
-  hop.node = ns.node;
-  hop.netns = ns.name;
-  if (pass.in != kNone) hop.iface = topology_.iface(pass.in).name;
-  hop.action = HopAction::Netfilter;
+  trace::Hop hop = hop_at(pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = std::string(hook_name(hook));
   hop.detail = std::string(table_name(tk));
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
   // Rule texts are rendered once per rule and kept in the table's index.
-  auto text_of = [&](const RuleRef& ref) -> const std::string& {
-    return index.of(table.find(ref.chain))->rule_text(ref.number - 1);
-  };
+  auto text_of = [](const RuleRef& ref) -> const std::string& { return ref.index->rule_text(ref.number - 1); };
   hop.rules.reserve(r.matched.size());
-  for (const auto& ref : r.matched) hop.rules.push_back({ref.table, ref.chain, ref.number, text_of(ref)});
-  hop_hook.fire(hop);
+  for (const auto& ref : r.matched)
+    hop.rules.push_back({std::string(ref.table), std::string(ref.chain), ref.number, text_of(ref)});
+  publish(std::move(hop));
 
   Decision d;
   switch (r.verdict) {
@@ -90,22 +84,25 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
     case WalkVerdict::Masquerade: d.kind = Decision::Kind::Masquerade; break;
   }
   d.decided = r.decided_by ? text_of(*r.decided_by) : "policy " + builtin->policy + " of " + builtin->name;
-  return apply_decision(pass, hop, before, d, p, t, out_iface);
+  return apply_decision(pass, hook, mark_before, d, p, t, out_iface);
 }
 
-bool PacketEngine::apply_decision(Pass& pass, const trace::Hop& walked, const net::Packet& before, const Decision& d,
+bool PacketEngine::apply_decision(Pass& pass, NfHook hook, std::uint32_t mark_before, const Decision& d,
                                   net::Packet& p, sim::Time t, const std::string& out_iface) {
   Netns& ns = topology_.netns(pass.ns);
+  // Called before the rewrite: the hop's "before" is the packet as the walk received it.
+  net::Packet before;
+  auto keep_before = [&] {
+    before = p;
+    before.mark = mark_before;
+  };
   auto nat_hop = [&](HopAction action) {
-    trace::Hop nat = walked;
-    nat.action = action;
-    nat.before = before;
+    trace::Hop nat = hop_at(pass.ns, pass.in, action, t);
+    nat.hook = std::string(hook_name(hook));
+    nat.before = std::move(before);
     nat.packet = p;
-    nat.rules.clear();
-    nat.rules_evaluated = 0;
-    nat.lookups = 0;
     nat.detail = d.decided;
-    hop_hook.fire(nat);
+    publish(std::move(nat));
   };
   switch (d.kind) {
     case Decision::Kind::Accept:
@@ -120,6 +117,7 @@ bool PacketEngine::apply_decision(Pass& pass, const trace::Hop& walked, const ne
       send_icmp_error(pass.ns, p, d.reject, t);
       return false;
     case Decision::Kind::Dnat:
+      keep_before();
       p.dst = d.address;
       if (d.port) p.dport = *d.port;
       if (pass.entry) {
@@ -131,6 +129,7 @@ bool PacketEngine::apply_decision(Pass& pass, const trace::Hop& walked, const ne
       return true;
     case Decision::Kind::Snat:
     case Decision::Kind::Masquerade:
+      keep_before();
       if (d.kind == Decision::Kind::Snat) {
         p.src = d.address;
       } else if (auto oi = topology_.find_iface(pass.ns, out_iface)) {

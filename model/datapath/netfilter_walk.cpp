@@ -125,7 +125,9 @@ WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, co
     ++result.rules_evaluated;
     if (!rule_matches(rule, in, packet, env)) continue;
     apply_side_effects(rule, packet, env);
-    RuleRef ref{std::string(table_name(table.kind)), chain->chain->name, here + 1};
+    // One allocation for the usual KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP -> KUBE-MARK-MASQ run.
+    if (result.matched.capacity() == 0) result.matched.reserve(8);
+    RuleRef ref{table_name(table.kind), chain->chain->name, here + 1, chain};
 
     auto finish = [&](WalkVerdict v) {
       result.verdict = v;

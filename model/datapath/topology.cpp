@@ -187,12 +187,15 @@ IfaceId Topology::bridge_port_for(IfaceId bridge, net::MacAddress mac) const {
 }
 
 std::string Topology::describe_route(const Route& r) const {
+  auto cached = route_text_.find(r);
+  if (cached != route_text_.end()) return cached->second;
   std::string out = r.destination.prefix_length() == 0 ? std::string("default") : r.destination.to_string();
   if (r.via) out += " via " + r.via->to_string();
   if (r.dev != kNone) out += " dev " + ifaces_[r.dev].name;
   if (r.scope_link) out += " scope link";
   if (r.preferred_source) out += " src " + r.preferred_source->to_string();
   if (r.onlink) out += " onlink";
+  route_text_.emplace(r, out);
   return out;
 }
 

@@ -30,13 +30,17 @@ std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
 }
 
 std::string Ipv4Address::to_string() const {
-  std::string out;
-  out.reserve(15);
+  // Digits written straight into one buffer (no temporary strings): addresses appear in most hops.
+  char buf[15];
+  std::size_t n = 0;
   for (int shift = 24; shift >= 0; shift -= 8) {
-    out += std::to_string((value_ >> shift) & 0xff);
-    if (shift) out += '.';
+    const unsigned octet = (value_ >> shift) & 0xff;
+    if (octet >= 100) buf[n++] = static_cast<char>('0' + octet / 100);
+    if (octet >= 10) buf[n++] = static_cast<char>('0' + octet / 10 % 10);
+    buf[n++] = static_cast<char>('0' + octet % 10);
+    if (shift) buf[n++] = '.';
   }
-  return out;
+  return std::string(buf, n);
 }
 
 std::optional<Cidr> Cidr::parse(std::string_view text) {

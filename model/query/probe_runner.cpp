@@ -24,7 +24,7 @@ struct ProbeWorld {
   ProbeWorld(datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs,
              const ApplicationRegistry* apps)
       : engine(t, simulator, random, costs), sockets(engine, apps) {
-    engine.hop_hook.connect([this](const trace::Hop& h) { recorder.record(h); });
+    engine.record_into(&recorder);
     engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
   }
 };

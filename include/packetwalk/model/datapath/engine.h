@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "packetwalk/model/datapath/topology.h"
+#include "packetwalk/model/trace/recorder.h"
 #include "packetwalk/model/trace/trace.h"
 #include "packetwalk/sim/hook.h"
 #include "packetwalk/sim/random.h"
@@ -46,6 +47,11 @@ public:
   // Observers. hop_hook sees every hop in time order; deliver is called when a packet reaches a
   // local socket (after INPUT), and must decide what the socket does with it.
   sim::Hook<const trace::Hop&> hop_hook;
+  // The probe's own recorder, if any: it gets each hop after the hook's observers, by move, so
+  // recording a trace costs no copy of the hop (a probe records dozens per packet).
+  void record_into(trace::Recorder* recorder) { recorder_ = recorder; }
+  // Netfilter and IPVS hops name their place the same way (node, netns, input device).
+  trace::Hop hop_at(NetnsId ns, IfaceId iface, trace::HopAction action, sim::Time t) const;
   std::function<void(const LocalDelivery&)> deliver;
 
   // An application in `netns` sends `packet` at time `at` (>= simulator.now()). An unspecified
@@ -55,6 +61,8 @@ public:
   // Sends an ICMP error about `offending` from `netns` back to its source.
   void send_icmp_error(NetnsId netns, const net::Packet& offending, net::IcmpKind kind, sim::Time at);
 
+  // Hands a finished hop to the observers and the recorder.
+  void publish(trace::Hop&& hop);
   // Records a hop (used by the socket layer for deliveries and answers).
   void emit(trace::HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
             std::string detail = {});
@@ -93,7 +101,9 @@ private:
   void ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t);
   // What a walk decided, applied by one routine for iptables and nftables alike.
   struct Decision;
-  bool apply_decision(Pass& pass, const trace::Hop& walked, const net::Packet& before, const Decision& d,
+  // `hook` is where the walk ran (a NAT hop is reported there); `mark_before` is the packet's mark
+  // before the walk, the only field a walk changes.
+  bool apply_decision(Pass& pass, NfHook hook, std::uint32_t mark_before, const Decision& d,
                       net::Packet& p, sim::Time t, const std::string& out_iface);
   sim::RandomStream& proxy_random(NetnsId ns);  // the node's "kube-proxy/<netns>" stream
 
@@ -102,6 +112,7 @@ private:
   sim::RandomStreams& random_;
   EngineCosts costs_;
   std::uint64_t next_packet_id_ = 1;
+  trace::Recorder* recorder_ = nullptr;
   std::vector<sim::RandomStream*> proxy_random_;  // by netns, looked up once per engine
   // While the host routes a frame that was addressed to a bridge (bridge_input): the port it came
   // in by and its destination before PREROUTING. br_netfilter bridges a DNATed frame whose route

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "packetwalk/model/datapath/netfilter.h"
@@ -32,11 +33,16 @@ struct WalkEnvironment {
   sim::Time now;
 };
 
+struct ChainIndex;  // netfilter_index.h
+
+// Names are views of the walked Table's own strings (valid while the table is unchanged), so a
+// walk allocates nothing per matched rule.
 struct RuleRef {
-  std::string table;
-  std::string chain;
+  std::string_view table;
+  std::string_view chain;
   std::size_t number = 0;  // 1-based, as `iptables -L --line-numbers` counts
-  auto operator<=>(const RuleRef&) const = default;
+  const ChainIndex* index = nullptr;  // the chain's index entry (its rendered rule texts); not compared
+  bool operator==(const RuleRef& o) const { return table == o.table && chain == o.chain && number == o.number; }
 };
 
 enum class WalkVerdict : std::uint8_t { Accept, Drop, Reject, Dnat, Snat, Masquerade };

@@ -61,6 +61,7 @@ struct Route {
   bool onlink = false;
   bool scope_link = false;
   std::optional<net::Ipv4Address> preferred_source;
+  auto operator<=>(const Route&) const = default;
 };
 
 class RouteTable {
@@ -154,6 +155,9 @@ private:
   std::vector<Segment> segments_;
   std::map<std::string, NetnsId, std::less<>> netns_by_name_;
   std::uint64_t next_mac_ = 0x0a5800000001ull;  // locally administered, deterministic
+  // describe_route's texts: every routed hop of a trace names its route, and a topology has few
+  // distinct routes. Interface names never change once created, so entries never go stale.
+  mutable std::map<Route, std::string> route_text_;
 };
 
 }  // namespace packetwalk::model::datapath
