@@ -1,5 +1,6 @@
 // The `cluster` section of scenario files and the default cluster.
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "packetwalk/model/kube/validate.h"
@@ -45,14 +46,24 @@ void fill_node_addressing(std::vector<NodeAddressing>& nodes, const net::Cidr& n
       if (used_ips.insert(*candidate).second) n.ip = candidate;
     }
     while (!n.pod_cidr) {
-      auto candidate = node_pod_cidr(cluster_pod_cidr, next_cidr++);
+      auto candidate = node_pod_cidr(cluster_pod_cidr, next_cidr);
       if (!candidate) break;
-      bool taken = std::any_of(used_cidrs.begin(), used_cidrs.end(),
-                               [&](const net::Cidr& c) { return c.overlaps(*candidate); });
-      if (!taken) {
+      auto taken = std::find_if(used_cidrs.begin(), used_cidrs.end(),
+                                [&](const net::Cidr& c) { return c.overlaps(*candidate); });
+      if (taken == used_cidrs.end()) {
         n.pod_cidr = candidate;
         used_cidrs.push_back(*candidate);
+        ++next_cidr;
+        continue;
       }
+      // Skip every block the taken range covers at once: a node given a /8 of a /0 cluster range
+      // would otherwise cost 2^16 steps per node (found by fuzzing the scenario loader).
+      const std::uint64_t taken_end = std::uint64_t{taken->network().value()} + taken->size();
+      const std::uint64_t block_end = std::uint64_t{candidate->network().value()} + candidate->size();
+      const std::uint64_t offset = std::max(taken_end, block_end) - cluster_pod_cidr.network().value();
+      const std::uint64_t next = offset / candidate->size();
+      if (next > UINT32_MAX) break;
+      next_cidr = static_cast<std::uint32_t>(next);
     }
   }
 }

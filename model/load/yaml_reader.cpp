@@ -2,6 +2,11 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "packetwalk/model/load/input_limits.h"
 
@@ -138,6 +143,36 @@ void ParseContext::warning(const SourcePos& at, const std::string& path, std::st
   diags_.warning(at, object_, path.empty() ? std::string(text) : path + ": " + std::string(text));
 }
 
+// Parser events are only counted: where the second document of a text starts, if it has one.
+class DocumentCounter : public YAML::EventHandler {
+public:
+  int documents = 0;
+  YAML::Mark last_start;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents;
+    last_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+static std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  // At most two documents are asked for, so a parser that never reaches the end still stops.
+  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+  }
+  if (counter.documents < 2) return std::nullopt;
+  return counter.last_start;
+}
+
 // Counts the nodes reachable from `node` with aliases followed, stopping once `budget` is spent:
 // an alias bomb shares its nodes in memory, but anything that walks it pays for every copy.
 static bool expands_within(const YAML::Node& node, std::size_t& budget) {
@@ -170,14 +205,17 @@ void visit_yaml_stream(std::string_view text, ParseContext& ctx, const std::func
   for (const auto& chunk : chunks) {
     ctx.set_document_line(chunk.first_line);
     try {
-      auto parsed = YAML::LoadAll(std::string(chunk.text));
       // yaml-cpp ends a block collection at a less-indented line and silently starts a new
-      // document there ("- a\nb: c"); YAML (and kubectl) reject that, so do we.
-      if (parsed.size() > 1) {
-        ctx.error(ctx.pos(parsed[1].Mark()), "",
+      // document there ("- a\nb: c"); YAML (and kubectl) reject that, so do we. Counted on the
+      // parser's events, never with LoadAll: on some malformed input ("{}{}\n,") LoadAll finds
+      // empty documents forever (found by fuzzing), while each call here consumes input or stops.
+      std::string chunk_text(chunk.text);
+      if (auto second = second_document(chunk_text)) {
+        ctx.error(ctx.pos(*second), "",
                   "malformed YAML: unexpected content after the end of the document (wrong indentation?)");
         continue;
       }
+      std::vector<YAML::Node> parsed{YAML::Load(chunk_text)};
       for (auto& root : parsed) {
         if (root.IsNull()) continue;
         std::size_t budget = limits::kMaxExpandedNodes;

@@ -268,6 +268,15 @@ namespace {
 
 using diag::Context;
 
+// The first drop among a lookup's queries, when the layer it belongs to is NetworkPolicy.
+const trace::Hop* dns_query_dropped_by_policy(const Context& ctx, const dns::NameLookup& lookup) {
+  for (const auto& p : lookup.probes) {
+    const auto* drop = diag::first_drop(p.trace);
+    if (drop && diag::blame_drop(ctx, *drop).layer == "policy") return drop;
+  }
+  return nullptr;
+}
+
 DiagnoseStep check_dns(Context& ctx) {
   DiagnoseStep step;
   step.layer = "dns";
@@ -301,6 +310,13 @@ DiagnoseStep check_dns(Context& ctx) {
   if (failed == "nxdomain") {
     step.fix = "the name does not exist as written: check its spelling and namespace (NAME.NAMESPACE), or that the "
                "Service exists (kubectl get svc -A)";
+  } else if (const auto* blocked = dns_query_dropped_by_policy(ctx, lookup)) {
+    // The classic: an egress policy that forgets port 53. CoreDNS is fine; the query never left.
+    step.evidence.push_back("the DNS query was dropped by NetworkPolicy at " + blocked->netns +
+                            (blocked->iface.empty() ? "" : " " + blocked->iface) + ": " + blocked->detail);
+    step.fix = "a NetworkPolicy drops the DNS query: allow egress from " + lookup.source +
+               " to kube-dns (namespace kube-system, pods k8s-app=kube-dns) on UDP and TCP port 53; packetwalk explain "
+               "--from " + lookup.source + " --to kube-system/kube-dns --port 53/UDP names the policy and the rule to add";
   } else {
     step.fix = "the cluster DNS did not answer: check the kube-dns Service's endpoints and the CoreDNS pods "
                "(kubectl -n kube-system get pods -l k8s-app=kube-dns), then this checklist for the source to kube-dns:53";

@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "json_text.h"
+
 namespace packetwalk::ui::cli {
 
 namespace {
@@ -9,27 +11,6 @@ namespace {
 using model::query::FlowChange;
 using model::query::FlowSide;
 using model::query::ReachDiff;
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string join(const std::vector<std::string>& items, const std::string& sep, const std::string& quote = "") {
   std::string out;

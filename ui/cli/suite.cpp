@@ -300,6 +300,17 @@ SuiteResult run_suite_file(const std::string& path, const SuiteOptions& options)
   } else {
     for (const auto& r : run.reports) res.cases.push_back(probe_case(r, ""));
   }
+  if (!run.traffic.empty()) {
+    // The `traffic:` load runs are checks too: `packetwalk run` fails on them, so must a suite.
+    TestCase c;
+    c.name = "traffic";
+    if (run.traffic_failed) {
+      c.status = TestCase::Status::Failed;
+      c.message = "traffic: an expectation of the load runs failed (see the summary)";
+      c.details = run.traffic;
+    }
+    res.cases.push_back(std::move(c));
+  }
   if (!run.golden.empty()) {
     std::ostringstream text;
     write_run_text(text, run.reports, false, false, false);

@@ -47,6 +47,23 @@ TEST(NodeSubnets, FollowFlannelSubnetLen) {
   EXPECT_EQ(node_address(cidr("192.168.0.0/24"), 244), std::nullopt);  // never the broadcast address
 }
 
+// A node's own large pod range is stepped over as a whole: the next node gets the first block
+// after it, and blocks between smaller ranges are still used.
+TEST(NodeSubnets, SkipRangesOtherNodesAlreadyHold) {
+  std::vector<NodeAddressing> nodes(4);
+  nodes[0].pod_cidr = cidr("10.0.0.0/9");
+  nodes[1].pod_cidr = cidr("10.128.1.0/26");
+  fill_node_addressing(nodes, cidr("192.168.0.0/24"), cidr("10.0.0.0/8"));
+  ASSERT_TRUE(nodes[2].pod_cidr && nodes[3].pod_cidr);
+  EXPECT_EQ(nodes[2].pod_cidr, cidr("10.128.0.0/24"));
+  EXPECT_EQ(nodes[3].pod_cidr, cidr("10.128.2.0/24"));
+
+  std::vector<NodeAddressing> full(2);
+  full[0].pod_cidr = cidr("10.0.0.0/8");
+  fill_node_addressing(full, cidr("192.168.0.0/24"), cidr("10.0.0.0/8"));
+  EXPECT_FALSE(full[1].pod_cidr) << "no block is left once one node holds the whole cluster range";
+}
+
 TEST(ScenarioLoader, MinimalScenarioGetsTheDefaults) {
   Diagnostics diags;
   auto s = load_scenario(data_path("scenarios/minimal.yaml"), diags);

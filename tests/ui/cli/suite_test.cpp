@@ -105,6 +105,34 @@ std::unique_ptr<model::cluster::Cluster> build(const std::string& path, model::l
   return model::cluster::Cluster::build(scenario, diags);
 }
 
+// A scenario's `traffic:` expectations count in a suite as they do in `packetwalk run`.
+TEST(Traffic, FailedLoadExpectationFailsTheSuiteCase) {
+  const auto dir = temp_dir("traffic");
+  std::ifstream in(kSrc + "/scenarios/ingress/canary.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::string share = "default/web-canary: [0.09, 0.11]";
+  ASSERT_NE(yaml.find(share), std::string::npos);
+  fs::copy(kSrc + "/scenarios/ingress/manifests", dir / "manifests", fs::copy_options::recursive);
+  write(dir / "pass.yaml", yaml);
+  yaml.replace(yaml.find(share), share.size(), "default/web-canary: [0.5, 0.6]");
+  write(dir / "fail.yaml", yaml);
+
+  SuiteOptions options;
+  auto traffic_case = [](const SuiteResult& r) {
+    for (const auto& c : r.cases)
+      if (c.name == "traffic") return c;
+    ADD_FAILURE() << "no traffic case in " << r.path;
+    return TestCase{};
+  };
+  EXPECT_EQ(traffic_case(run_suite_file((dir / "pass.yaml").string(), options)).status, TestCase::Status::Passed);
+  const auto failed = traffic_case(run_suite_file((dir / "fail.yaml").string(), options));
+  EXPECT_EQ(failed.status, TestCase::Status::Failed);
+  EXPECT_NE(failed.details.find("web-canary"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(Faults, KubeProxyDownRemovesItsChainsButKeepsKubelets) {
   model::load::Diagnostics diags;
   auto c = build(kSrc + "/scenarios/labs/kube-proxy-down.yaml", diags);
