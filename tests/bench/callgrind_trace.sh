@@ -21,4 +21,8 @@ one() {  # one MIN_TIME NAME -> "instructions calls"
 }
 read -r t1 c1 < <(one 0.01 first)
 read -r tn cn < <(one "${MINTIME:-1}" long)
+if [ "$cn" -le "$c1" ]; then
+  echo "$filter: the long run traced no more than the short one ($cn calls); raise MINTIME" >&2
+  exit 1
+fi
 echo "$filter: $(( (tn - t1) / (cn - c1) )) instructions per trace (over $((cn - c1)) traces)"
