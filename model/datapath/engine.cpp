@@ -151,7 +151,11 @@ void PacketEngine::forward(Pass& pass, const Route& route, net::Packet p, sim::T
   }
   if (p.ttl <= 1) {
     pass.abort();
-    emit_drop(pass.ns, pass.in, p, t, DropReason::TtlExceeded, "TTL expired in transit");
+    // Name the route the packet was about to take: with TTL 64 at the sender, running out inside
+    // a cluster means a routing loop, and this route is one side of it.
+    emit_drop(pass.ns, pass.in, p, t, DropReason::TtlExceeded,
+              "TTL expired in transit, forwarding to " + p.dst.to_string() + " by route " +
+                  topology_.describe_route(route));
     send_icmp_error(pass.ns, p, net::IcmpKind::TimeExceeded, t);
     return;
   }

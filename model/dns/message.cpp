@@ -29,7 +29,7 @@ public:
     auto parts = labels(n);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       std::string suffix;
-      for (std::size_t j = i; j < parts.size(); ++j) suffix += parts[j] + ".";
+      for (std::size_t j = i; j < parts.size(); ++j) suffix += escape_label(parts[j]) + ".";
       std::string key = canonical(suffix);
       if (auto it = offsets_.find(key); it != offsets_.end()) {
         u16(static_cast<std::uint16_t>(0xc000 | it->second));
@@ -150,7 +150,9 @@ public:
       if (at + 1 + len > b_.size()) return fail("label runs past the end at byte " + std::to_string(at));
       wire_length += 1 + len;
       if (wire_length > 255) return fail("name longer than 255 bytes at byte " + std::to_string(pos_));
-      out.append(reinterpret_cast<const char*>(&b_[at + 1]), len);
+      // A label may hold any byte, a dot too (found by fuzz-dns): escaped, so the name's text
+      // splits back into the same labels when it is encoded again.
+      out += escape_label({reinterpret_cast<const char*>(&b_[at + 1]), len});
       out += '.';
       at += 1 + len;
     }

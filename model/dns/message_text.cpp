@@ -203,12 +203,33 @@ bool in_zone(std::string_view name, std::string_view zone) {
 
 std::vector<std::string> labels(std::string_view name) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < name.size()) {
-    auto dot = name.find('.', start);
-    if (dot == std::string_view::npos) dot = name.size();
-    if (dot > start) out.emplace_back(name.substr(start, dot - start));
-    start = dot + 1;
+  std::string label;
+  auto digit = [&](std::size_t i) { return i < name.size() && name[i] >= '0' && name[i] <= '9'; };
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '\\' && digit(i + 1) && digit(i + 2) && digit(i + 3)) {  // \DDD
+      const int v = (name[i + 1] - '0') * 100 + (name[i + 2] - '0') * 10 + (name[i + 3] - '0');
+      label += static_cast<char>(v & 0xff);
+      i += 3;
+    } else if (c == '\\' && i + 1 < name.size()) {  // \. \\ and any other escaped character
+      label += name[++i];
+    } else if (c == '.') {
+      if (!label.empty()) out.push_back(std::move(label));
+      label.clear();
+    } else {
+      label += c;
+    }
+  }
+  if (!label.empty()) out.push_back(std::move(label));
+  return out;
+}
+
+std::string escape_label(std::string_view label) {
+  std::string out;
+  out.reserve(label.size());
+  for (char c : label) {
+    if (c == '.' || c == '\\') out += '\\';
+    out += c;
   }
   return out;
 }

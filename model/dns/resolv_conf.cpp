@@ -73,7 +73,9 @@ std::vector<net::Ipv4Address> ResolvConf::servers() const {
     if (out.size() == kMaxNameservers) break;
     if (auto ip = net::Ipv4Address::parse(s)) out.push_back(*ip);
   }
-  if (nameservers.empty()) out.push_back(net::Ipv4Address::from_octets(127, 0, 0, 1));
+  // glibc counts only the nameserver lines whose address parses; with none left it falls back to
+  // its built-in default, the loopback address, exactly as for a file with no nameserver line.
+  if (out.empty()) out.push_back(net::Ipv4Address::from_octets(127, 0, 0, 1));
   return out;
 }
 

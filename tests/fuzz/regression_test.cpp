@@ -62,6 +62,13 @@ void replay(const Target& target, const fs::path& file) {
 
 class FuzzReplay : public ::testing::TestWithParam<Target> {};
 
+}  // namespace
+
+// gtest names a parameter in its messages; without this it prints the Target's raw bytes.
+void PrintTo(const Target& target, std::ostream* os) { *os << target.name; }
+
+namespace {
+
 TEST_P(FuzzReplay, RegressionsPass) {
   const auto files = files_below(kSource / "tests/fuzz/regressions" / std::string(GetParam().name));
   for (const auto& f : files) replay(GetParam(), f);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "../render/atomic_file.h"
 #include "commands.h"
 #include "options.h"
 #include "packetwalk/model/load/synthetic.h"
@@ -50,14 +51,10 @@ int cmd_generate(const Args& args, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   const bool dir = fs::is_directory(target, ec) || target.back() == '/';
   auto write = [&](const fs::path& path, const std::string& text) {
-    std::ofstream f(path, std::ios::binary);
-    f << text;
-    f.close();
-    if (!f) {
-      err << "packetwalk generate: cannot write " << path.string() << "\n";
-      return false;
-    }
-    return true;
+    std::string error;
+    if (render::write_file_atomically(path.string(), text, error)) return true;
+    err << "packetwalk generate: " << error << "\n";
+    return false;
   };
   if (!dir) return write(target, cluster.joined()) ? kOk : kBadInput;
   fs::create_directories(target, ec);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../render/atomic_file.h"
 #include "../render/trace_render.h"
 #include "commands.h"
 #include "junit.h"
@@ -157,10 +158,11 @@ int cmd_test(const Args& args, std::ostream& out, std::ostream& err) {
   out << passed << " passed, " << failed << " failed\n";
   if (vm.count("junit")) {
     const std::string file = vm["junit"].as<std::string>();
-    std::ofstream junit(file, std::ios::out | std::ios::binary | std::ios::trunc);
+    std::ostringstream junit;
     write_junit(junit, results);
-    if (!junit) {
-      err << "packetwalk test: cannot write " << file << "\n";
+    std::string error;
+    if (!render::write_file_atomically(file, junit.str(), error)) {
+      err << "packetwalk test: " << error << "\n";
       return kBadInput;
     }
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "atomic_file.h"
 #include "packet_bytes.h"
 #include "packetwalk/version.h"
 
@@ -171,34 +172,8 @@ std::vector<std::uint8_t> pcapng_bytes(const Trace& trace) {
 }
 
 bool write_pcapng(const Trace& trace, const std::string& path, std::string& error) {
-  namespace fs = std::filesystem;
   const Bytes bytes = pcapng_bytes(trace);
-  const fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      error = "cannot write " + tmp.string();
-      return false;
-    }
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) {
-      error = "cannot write " + tmp.string();
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    error = "cannot rename " + tmp.string() + " to " + path + ": " + ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
+  return write_file_atomically(path, {reinterpret_cast<const char*>(bytes.data()), bytes.size()}, error);
 }
 
 std::string capture_file_name(const std::string& probe_name, std::size_t index) {

@@ -61,6 +61,26 @@ TEST(DnsWire, NamesAreCompressedAndDecompressed) {
   EXPECT_EQ(back->answers[3].name, "a.default.svc.cluster.local.");
 }
 
+// A label may hold any byte, a dot too (found by fuzz-dns): its text escapes the dot, as dig prints
+// it, and the message encodes back to the same labels, not to more of them.
+TEST(DnsWire, ALabelHoldingADotSurvivesDecodingAndEncoding) {
+  const std::vector<std::uint8_t> wire = {0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,  // header: 1 question
+                                          3, 'a', '.', 'b', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1};
+  std::string error;
+  auto m = decode(wire, error);
+  ASSERT_TRUE(m) << error;
+  EXPECT_EQ(m->questions.at(0).name, "a\\.b.com.");
+  EXPECT_EQ(labels(m->questions.at(0).name), (std::vector<std::string>{"a.b", "com"}));
+  EXPECT_EQ(encode(*m), wire);
+  // Compression keys use the escaped text, so "a.b.com" (three labels) never points at "a\\.b.com".
+  Message two = *m;
+  two.questions.push_back(Question{"a.b.com.", rr::A, 1});
+  auto back = decode(encode(two), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->questions.at(1).name, "a.b.com.");
+  EXPECT_EQ(labels("x\\065\\\\y."), (std::vector<std::string>{"xA\\y"}));
+}
+
 TEST(DnsWire, MalformedInputIsRejectedWithAReason) {
   std::string error;
   EXPECT_FALSE(decode(std::vector<std::uint8_t>{1, 2, 3}, error));

@@ -87,6 +87,11 @@ TEST(ResolvConf, LimitsAndFallbacks) {
 
   ResolvConf empty;
   EXPECT_EQ(empty.servers(), std::vector<net::Ipv4Address>{net::Ipv4Address::from_octets(127, 0, 0, 1)});
+  // Found by fuzz-dns: nameserver lines whose addresses do not parse count as none at all, so the
+  // resolver still asks glibc's default rather than nobody.
+  ResolvConf garbled;
+  garbled.nameservers = {"19\x85", "not-an-address"};
+  EXPECT_EQ(garbled.servers(), std::vector<net::Ipv4Address>{net::Ipv4Address::from_octets(127, 0, 0, 1)});
   empty.options = {"ndots:30", "attempts:9", "timeout:0"};
   apply_options(empty);
   EXPECT_EQ(empty.ndots, 15);

@@ -125,8 +125,12 @@ std::string canonical(std::string_view name);
 bool names_equal(std::string_view a, std::string_view b);
 // Whether `name` equals `zone` or lies below it (both absolute or both relative; case-insensitive).
 bool in_zone(std::string_view name, std::string_view zone);
-// The labels of a name, without the root: "a.b.c." -> {"a", "b", "c"}.
+// The labels of a name, without the root: "a.b.c." -> {"a", "b", "c"}. A label's own dot or
+// backslash is written escaped, as dig and CoreDNS print names ("a\.b.c." has the labels "a.b" and
+// "c"); `\DDD` stands for the byte with decimal value DDD.
 std::vector<std::string> labels(std::string_view name);
+// A label's bytes in a name's text: '.' and '\\' escaped (the inverse of labels()).
+std::string escape_label(std::string_view label);
 // "" when `name` is a valid DNS name for the wire (labels 1..63 bytes, at most 255 bytes encoded,
 // printable ASCII without spaces); else why not.
 std::string name_error(std::string_view name);
