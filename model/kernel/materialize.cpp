@@ -125,6 +125,21 @@ Materialized materialize(const cluster::Cluster& cluster, const MaterializeOptio
   detail::write_neighbours(s, ctx);
   detail::write_sysctls(s, ctx);
 
+  // nftables before iptables: base chains of equal priority (kube-proxy's filter-forward and
+  // iptables' filter FORWARD are both at "filter") run the most recently registered one first,
+  // and packetwalk walks iptables' chains (Calico, Flannel) before kube-proxy's nftables ones.
+  bool any_nft = false;
+  for (const auto& ns : t.all_netns()) {
+    if (ns.nft.empty()) continue;
+    if (!any_nft) s << "\n# --- nftables (kube-proxy nftables mode): exactly what `packetwalk rules` prints, via nft -f\n";
+    any_nft = true;
+    const std::string text = datapath::nft_list_ruleset(ns.nft);
+    std::string eof = "PW_NFT_EOF";
+    while (text.find(eof) != std::string::npos) eof += "_";
+    s << "# " << ns.name << "\n"
+      << "ip netns exec " << sh_quote(m.real_name(ns.id)) << " nft -f - <<'" << eof << "'\n"
+      << text << (text.empty() || text.back() == '\n' ? "" : "\n") << eof << "\n";
+  }
   s << "\n# --- netfilter: exactly what `packetwalk rules` prints, via iptables-restore\n";
   for (const auto& ns : t.all_netns()) {
     const auto& nf = ns.netfilter;
@@ -141,18 +156,6 @@ Materialized materialize(const cluster::Cluster& cluster, const MaterializeOptio
     detail::write_ipsets(s, ctx, ns);
     s << "ip netns exec " << sh_quote(m.real_name(ns.id)) << " iptables-restore <<'" << eof << "'\n"
       << text << eof << "\n";
-  }
-  bool any_nft = false;
-  for (const auto& ns : t.all_netns()) {
-    if (ns.nft.empty()) continue;
-    if (!any_nft) s << "\n# --- nftables (kube-proxy nftables mode): exactly what `packetwalk rules` prints, via nft -f\n";
-    any_nft = true;
-    const std::string text = datapath::nft_list_ruleset(ns.nft);
-    std::string eof = "PW_NFT_EOF";
-    while (text.find(eof) != std::string::npos) eof += "_";
-    s << "# " << ns.name << "\n"
-      << "ip netns exec " << sh_quote(m.real_name(ns.id)) << " nft -f - <<'" << eof << "'\n"
-      << text << (text.empty() || text.back() == '\n' ? "" : "\n") << eof << "\n";
   }
   s << "\ntrap - EXIT INT TERM\n"
     << "echo " << sh_quote("packetwalk: built " + std::to_string(m.namespaces.size()) + " namespaces with prefix " +

@@ -9,6 +9,17 @@ namespace packetwalk::model::query {
 using trace::DropReason;
 using trace::HopAction;
 
+bool udp_socket_reports(net::IcmpKind kind) {
+  switch (kind) {
+    case net::IcmpKind::NetUnreachable:
+    case net::IcmpKind::HostUnreachable:
+    case net::IcmpKind::TimeExceeded:
+      return false;
+    default:
+      return true;
+  }
+}
+
 void SocketLayer::open_client(datapath::NetnsId ns, const net::FiveTuple& outgoing, ClientHandler handler) {
   clients_[{ns, outgoing}] = std::move(handler);
 }
@@ -79,7 +90,10 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
     if (p.icmp_quoted) {
       auto it = clients_.find({d.netns, *p.icmp_quoted});
       if (it != clients_.end()) {
-        engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "error reported to the client socket");
+        const bool ignored = p.icmp_quoted->protocol == net::Protocol::Udp && !udp_socket_reports(p.icmp);
+        engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time,
+                     ignored ? "a transient error to a UDP socket: ignored, the client keeps waiting"
+                             : "error reported to the client socket");
         it->second(p, d.time);
         return;
       }

@@ -11,6 +11,12 @@
 
 namespace packetwalk::model::query {
 
+// Whether a connected UDP socket (no IP_RECVERR, as applications open them) reports an ICMP
+// error. Linux passes on only the "hard" ones (port and protocol unreachable, administratively
+// prohibited); net and host unreachable and time exceeded are transient (RFC 1122 3.2.2.1) and
+// the socket keeps waiting for an answer. A connecting TCP socket takes any of them.
+bool udp_socket_reports(net::IcmpKind kind);
+
 class SocketLayer {
 public:
   using ClientHandler = std::function<void(const net::Packet&, sim::Time)>;

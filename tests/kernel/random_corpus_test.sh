@@ -37,7 +37,7 @@ seq "$first" "$last" | xargs -P "$jobs" -I{} bash -c 'run_one {} 1'
 only_split() {  # the FAIL blocks hold nothing but a chi-square split difference
   local f=$1
   grep -q "the kernel's split differs" "$f" &&
-    ! grep -Eq '^  (outcome|backend|source seen by the server|client|ClientIP affinity)' "$f"
+    ! grep -Eq '^  (outcome|backend|source seen by the server|client|ClientIP affinity|rules in)' "$f"
 }
 again=()
 for seed in $(seq "$first" "$last"); do

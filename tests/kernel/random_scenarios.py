@@ -102,11 +102,6 @@ def scenario(seed):
         else:
             src = f"node/{rng.choice(nodes)}" if kind == "node-svc" else f"default/{rng.choice(clients)}"
             sport = port["port"] if rng.random() < 0.9 else 6000  # 6000: a port the Service lacks
-            if sport == 6000 and cni == "calico" and port["proto"] == "UDP":
-                # Known open difference (seeds 29 and 38): UDP to a ClusterIP port the Service
-                # lacks, under Calico, is refused/unreachable in the model but dropped silently
-                # by the kernel. Not drawn until the model is fixed.
-                sport = port["port"]
             probe.update({"from": src, "to": f"svc/default/{svc['name']}:{sport}"})
         probes.append(probe)
 

@@ -16,6 +16,13 @@ for mode in "cni: flannel" "cni: calico" "proxyMode: iptables" "proxyMode: nftab
             "protocol: UDP" "sessionAffinity: ClientIP" "externalTrafficPolicy: Local" "from: node/" "from: external/"; do
   grep -lq "$mode" "$a"/*.yaml || { echo "FAIL: no scenario has $mode"; exit 1; }
 done
+# UDP to a port the Service lacks, from a pod and from a node: the two cases (seeds 38 and 29) the
+# model once got wrong (ICMP net unreachable is transient to a UDP socket; a REJECT in the
+# sender's own OUTPUT fails send() with EPERM) must stay in the corpus.
+for from in "default/client" "node/node"; do
+  grep -q "from: $from.*:6000\", protocol: UDP" "$a"/*.yaml ||
+    { echo "FAIL: no UDP probe from $from to a port the Service lacks"; exit 1; }
+done
 for f in "$a"/*.yaml; do
   "$pw" run "$f" >/dev/null 2>"$a/err"
   rc=$?

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One `packetwalk verify` run for ctest.
-# Usage: verify_test.sh PACKETWALK agree|mutate-outcome|mutate-backend|mutate-source SCENARIO
+# Usage: verify_test.sh PACKETWALK agree|mutate-outcome|mutate-backend|mutate-source|mutate-rules SCENARIO
 #   agree:      the kernel must agree with the model (exit 0)
 #   mutate-X:   the model's predicted X is falsified; verify must report the disagreement (exit 1)
 # Exits 77 (ctest's skip) when this machine cannot verify, saying why; and fails if a namespace

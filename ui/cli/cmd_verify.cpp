@@ -1,17 +1,22 @@
 // packetwalk verify: builds the scenario's datapath in real network namespaces (the materialize
 // script), runs every probe there as real connections, and compares what the kernel did with what
-// the model predicted: outcome, answering backend, the source address the server saw, and for a
-// Service with several endpoints the split over them (chi-square). Root only; everything it makes
+// the model predicted: outcome, answering backend, the source address the server saw, for a
+// Service with several endpoints the split over them (chi-square), and, from one more run traced
+// by the kernel (nft monitor trace), the netfilter rules the first packet matched in each node
+// against the model's trace for the endpoint the kernel chose. Root only; everything it makes
 // carries a per-run prefix and is removed again, also on Ctrl-C. docs/verify.md says what is and
 // is not checked.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "commands.h"
 #include "options.h"
 #include "packetwalk/model/kernel/materialize.h"
+#include "progress.h"
 #include "verify_plan.h"
 #include "verify_run.h"
 
@@ -36,6 +41,50 @@ bool start_servers(const model::cluster::Cluster& c, const model::kernel::Materi
   return true;
 }
 
+// One traced run: the rules the kernel's first packet matched in each node the model's path
+// crosses, against the model's path for the branch (endpoint) the kernel chose. Returns the
+// report lines of every difference.
+std::vector<std::string> compare_rules(const model::kernel::Materialized& m,
+                                       verify::Lab& lab, const verify::ProbePlan& plan, std::string& error) {
+  // Trace, in each node, the request's entry into it on any branch the model knows.
+  std::map<std::string, std::vector<std::pair<std::string, int>>> entries;  // model node -> entries
+  auto add = [&](const verify::Prediction& p) {
+    for (const auto& n : p.path) {
+      auto& v = entries[n.node];
+      const std::pair<std::string, int> e{n.entry_dst, n.entry_port};
+      if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+    }
+  };
+  add(plan.primary);
+  for (const auto& [_, p] : plan.backends) add(p);
+  for (const auto& [_, p] : plan.endpoints) add(p);
+  std::map<std::string, std::string> scripts, model_of;  // real namespace -> script / model name
+  for (const auto& n : m.namespaces) {
+    if (n.model == model::datapath::kNone || !entries.count(n.model_name)) continue;
+    scripts[n.real_name] = verify::trace_on_script(plan.protocol, entries[n.model_name]);
+    model_of[n.real_name] = n.model_name;
+  }
+  if (scripts.empty()) return {};
+  std::vector<verify::Observation> run;
+  auto traced = lab.traced_probe(scripts, m.real_name(plan.from_netns), plan.protocol, plan.host, plan.port,
+                                 plan.timeout_s, plan.size, run, error);
+  if (run.empty()) return {};
+  // The branch the kernel chose: the answering backend's, else the only one there is.
+  const verify::Prediction* want = nullptr;
+  if (run.front().outcome == "connected" && plan.backends.count(run.front().backend))
+    want = &plan.backends.at(run.front().backend);
+  else if (plan.split.shares.size() < 2 || run.front().outcome == plan.primary.outcome)
+    want = &plan.primary;
+  if (!want || (plan.split.shares.size() >= 2 && run.front().outcome != "connected" && plan.endpoints.size() > 1))
+    return {};  // several endpoints end this way: the kernel does not say which one it chose
+  std::map<std::string, std::vector<verify::RuleStep>> kernel;
+  for (const auto& [ns, text] : traced) {
+    auto steps = verify::parse_nft_trace(text);
+    if (!steps.empty() || text.find("trace id") != std::string::npos) kernel[model_of[ns]] = std::move(steps);
+  }
+  return verify::compare_rule_paths(want->path, kernel);
+}
+
 }  // namespace
 
 int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
@@ -46,9 +95,10 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
       "timeout", po::value<double>()->default_value(2.0), "seconds a client waits for an answer")(
       "prefix", po::value<std::string>(), "namespace name prefix (default: pwv<pid>)")(
       "mutate", po::value<std::string>(),
-      "self-test: falsify the model's prediction (outcome | backend | source) so verify must disagree")(
+      "self-test: falsify the model's prediction (outcome | backend | source | rules) so verify must disagree")(
       "verbose,v", po::bool_switch(), "print every run and the nodes' conntrack tables (with conntrack(8))")(
       "quiet,q", po::bool_switch(), "print only failures and the summary");
+  add_progress_option(d);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -70,8 +120,8 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
     return kBadInput;
   }
   if (!plan_options.mutate.empty() && plan_options.mutate != "outcome" && plan_options.mutate != "backend" &&
-      plan_options.mutate != "source") {
-    err << "packetwalk verify: --mutate takes outcome, backend or source\n";
+      plan_options.mutate != "source" && plan_options.mutate != "rules") {
+    err << "packetwalk verify: --mutate takes outcome, backend, source or rules\n";
     return kBadInput;
   }
   model::kernel::MaterializeOptions mopt;
@@ -81,6 +131,9 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
     return kBadInput;
   }
 
+  // Counts probes; its clock starts here (building the lab is most of a short run's time). It is
+  // cleared before every line verify prints, so stdout reads the same with or without it.
+  ProgressBar bar(err, "verify", 0, progress_wanted(vm, out, err));
   auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
   if (!loaded.cluster) return loaded.exit_code;
   auto& cluster = *loaded.cluster;
@@ -117,11 +170,15 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
   out << "packetwalk verify: " << (scenario ? *scenario : std::string("manifests")) << ": " << plans.size()
       << " probes, " << m.namespaces.size() << " namespaces with prefix " << mopt.prefix << "\n";
   for (const auto& n : env.notes) out << "note: " << n << "\n";
+  // The kernel's per-rule trace needs nft (iptables-nft rules are nf_tables rules too).
+  const bool trace_rules = !verify::find_program("nft").empty();
+  if (!trace_rules) out << "note: nft is not installed: the rules each packet matched are not compared\n";
   for (const auto& l : m.limitations) out << "limitation: " << l << "\n";
   if (!plan_options.mutate.empty())
     out << "self-test: the model's predicted " << plan_options.mutate << " is deliberately falsified\n";
 
   int passed = 0, failed = 0, skipped = 0;
+  std::size_t done = 0;
   bool cleaned = false;
   std::string cleanup_report;
   {
@@ -132,20 +189,31 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
       return verify::InterruptGuard::interrupted() ? kCannotVerify : kInternalError;
     }
     for (const auto& plan : plans) {
+      bar.update(done++, plans.size());
       if (verify::InterruptGuard::interrupted()) break;
       const std::string head = plan.name + ": " + plan.from + " -> " + plan.to + " (" + plan.protocol + ")";
       if (!plan.skip.empty()) {
         ++skipped;
+        bar.clear();
         if (!quiet) out << "SKIP " << head << ": " << plan.skip << "\n";
         continue;
       }
       auto runs = lab.probe(m.real_name(plan.from_netns), plan.protocol, plan.host, plan.port, plan.runs,
                             plan.timeout_s, error, plan.size);
+      bar.clear();
       if (verify::InterruptGuard::interrupted()) break;
       auto verdict = verify::compare(plan, runs);
       if (!error.empty()) {
         verdict.agreed = false;
         verdict.lines.push_back("client: " + error);
+        error.clear();
+      }
+      if (trace_rules) {
+        for (auto& l : compare_rules(m, lab, plan, error)) {
+          verdict.agreed = false;
+          verdict.lines.push_back(l);
+        }
+        if (!error.empty()) verdict.lines.push_back("rule trace: " + error);
         error.clear();
       }
       (verdict.agreed ? passed : failed)++;
@@ -161,6 +229,7 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
               << runs[i].detail << "\n";
       }
     }
+    bar.clear();  // an interruption leaves the loop with the bar drawn
     if (verbose && !env.conntrack.empty()) {
       for (const auto& n : m.namespaces) {
         if (n.model == model::datapath::kNone) continue;
@@ -168,7 +237,9 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
         out << "conntrack in " << n.model_name << " (" << n.real_name << "):\n" << lab.conntrack_listing(n.real_name);
       }
     }
+    bar.update(done, plans.size());  // all probed; the teardown is still to come
     cleaned = lab.teardown(cleanup_report);
+    bar.clear();
   }
   out << "cleanup: " << cleanup_report << "\n";
   if (verify::InterruptGuard::interrupted()) {

@@ -27,6 +27,7 @@ std::string seen_source(const model::query::ProbeResult& r) {
 Prediction predict(const model::query::ProbeResult& r) {
   Prediction p;
   p.outcome = std::string(model::trace::disposition_name(r.trace.disposition));
+  p.path = model_rule_path(r.trace);
   if (p.outcome == "connected") {
     p.backend = r.answered_by;
     p.source = seen_source(r);
@@ -107,6 +108,8 @@ void mutate(ProbePlan& p, const std::string& what) {
     if (what == "outcome") x.outcome = x.outcome == "connected" ? "timeout" : "connected";
     if (what == "backend" && !x.backend.empty()) x.backend += "-mutated";
     if (what == "source" && !x.source.empty()) x.source = flip_address(x.source);
+    // A rule the kernel walks that the prediction leaves out: the first node's last one.
+    if (what == "rules" && !x.path.empty() && !x.path.front().steps.empty()) x.path.front().steps.pop_back();
   };
   change(p.primary);
   std::map<std::string, Prediction> backends;

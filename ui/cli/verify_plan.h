@@ -11,6 +11,7 @@
 #include "packetwalk/model/cluster/cluster.h"
 #include "packetwalk/model/kernel/endpoint_split.h"
 #include "verify_run.h"
+#include "verify_trace.h"
 
 namespace packetwalk::ui::cli::verify {
 
@@ -18,6 +19,7 @@ struct Prediction {
   std::string outcome;  // connected | refused | timeout | unreachable
   std::string backend;  // the answering namespace (model name), when connected
   std::string source;   // the source address the server sees (after any SNAT), when connected
+  std::vector<NodePath> path;  // the netfilter rules the first packet matches, per node
 };
 
 struct ProbePlan {
@@ -43,7 +45,7 @@ struct PlanOptions {
   int runs = 60;  // connections for a probe whose Service has several endpoints
   double timeout_s = 2;
   bool br_netfilter = true;   // false: skip probes whose trace depends on bridged iptables
-  std::string mutate;         // "" | outcome | backend | source: falsify the prediction (self-test)
+  std::string mutate;         // "" | outcome | backend | source | rules: falsify the prediction (self-test)
 };
 
 // The plans for the scenario's probes, or, when it has none, for generated ones (every Service

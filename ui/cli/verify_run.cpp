@@ -15,7 +15,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "../render/atomic_file.h"
 #include "verify_scripts.h"
+#include "verify_trace.h"
 
 extern char** environ;
 
@@ -67,9 +69,8 @@ pid_t spawn(const std::vector<std::string>& argv, int* in_fd, int* out_fd, int* 
 }
 
 bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << text;
-  return static_cast<bool>(f);
+  std::string error;
+  return render::write_file_atomically(path, text, error);
 }
 
 }  // namespace
@@ -336,6 +337,58 @@ std::string Lab::conntrack_listing(const std::string& real_ns) {
   if (env_.conntrack.empty()) return "";
   auto r = run_command({find_program("ip"), "netns", "exec", real_ns, env_.conntrack, "-L"}, 10);
   return r.out;
+}
+
+std::map<std::string, std::string> Lab::traced_probe(const std::map<std::string, std::string>& nft_scripts,
+                                                     const std::string& real_ns, const std::string& protocol,
+                                                     const std::string& host, int port, double timeout_s, int size,
+                                                     std::vector<Observation>& run, std::string& error) {
+  std::map<std::string, std::string> out;
+  const std::string ip = find_program("ip"), nft = find_program("nft");
+  struct Monitor {
+    std::string ns;
+    pid_t pid = -1;
+    int fd = -1;
+  };
+  std::vector<Monitor> monitors;
+  for (const auto& [ns, script] : nft_scripts) {
+    if (auto r = run_command({ip, "netns", "exec", ns, nft, "-f", "-"}, 10, script); r.status != 0) {
+      error = "cannot turn tracing on in " + ns + ": " + r.err;
+      continue;
+    }
+    Monitor m;
+    m.ns = ns;
+    m.pid = spawn({ip, "netns", "exec", ns, nft, "monitor", "trace"}, nullptr, &m.fd, nullptr);
+    if (m.pid > 0) monitors.push_back(m);
+  }
+  // Drains the monitors' pipes for `ms` milliseconds (the listeners subscribe, then report).
+  auto drain = [&](int ms) {
+    const auto until = Clock::now() + std::chrono::milliseconds(ms);
+    char buf[4096];
+    while (Clock::now() < until) {
+      std::vector<pollfd> fds;
+      for (const auto& m : monitors) fds.push_back({m.fd, POLLIN, 0});
+      if (poll(fds.data(), fds.size(), 50) <= 0) continue;
+      for (std::size_t i = 0; i < fds.size(); ++i) {
+        if (!(fds[i].revents & POLLIN)) continue;
+        const ssize_t got = read(fds[i].fd, buf, sizeof buf);
+        if (got > 0) out[monitors[i].ns].append(buf, static_cast<std::size_t>(got));
+      }
+    }
+  };
+  drain(400);
+  if (!InterruptGuard::interrupted()) run = probe(real_ns, protocol, host, port, 1, timeout_s, error, size);
+  drain(300);
+  for (auto& m : monitors) {
+    kill(m.pid, SIGTERM);
+    int status = 0;
+    while (waitpid(m.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    close(m.fd);
+  }
+  for (const auto& [ns, _] : nft_scripts)
+    run_command({ip, "netns", "exec", ns, nft, "delete", "table", "ip", kTraceTable}, 10, "", false);
+  return out;
 }
 
 bool Lab::teardown(std::string& report) {

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -80,6 +81,14 @@ public:
   std::vector<Observation> probe(const std::string& real_ns, const std::string& protocol, const std::string& host,
                                  int port, int runs, double timeout_s, std::string& error, int size = 0);
   std::string conntrack_listing(const std::string& real_ns);  // "" without conntrack(8)
+  // One more client run, with the kernel's rule tracing on: each script of `nft_scripts` (real
+  // namespace -> nft script, see verify_trace.h) is loaded, `nft monitor trace` listens in that
+  // namespace while the client runs, and the tracing table is deleted again. Returns each
+  // namespace's monitor output; the run's observation goes to `run`.
+  std::map<std::string, std::string> traced_probe(const std::map<std::string, std::string>& nft_scripts,
+                                                  const std::string& real_ns, const std::string& protocol,
+                                                  const std::string& host, int port, double timeout_s, int size,
+                                                  std::vector<Observation>& run, std::string& error);
   // Stops the servers, runs the teardown script, and checks that no namespace with the prefix is
   // left. Returns false (with `report` saying what remains) when something is.
   bool teardown(std::string& report);
