@@ -133,8 +133,10 @@ void apply_faults(const load::Scenario& scenario, const kube::Inventory& invento
         remove_kube_proxy_rules(netns.netfilter);
         netns.kube_proxy_running = false;
         if (fault.kind == FaultKind::KubeProxyStale) {
+          // Stopped on the timeline: the rules of its last sync, endpoints that may be gone included.
           kube::ServiceState seen;
-          if (!without_services(services, fault, seen, diags)) continue;
+          if (fault.synced) seen = *fault.synced;
+          else if (!without_services(services, fault, seen, diags)) continue;
           kubeproxy::ProxyConfig proxy;
           proxy.cluster_cidr = scenario.cluster.pod_cidr;
           kubeproxy::program_iptables(seen, *node, proxy, netns.netfilter);

@@ -75,7 +75,18 @@ query::ExpectationCheck check_expectation(const load::Expectation& expected, con
   rest.via.clear();
   if (!dns_outcome.empty()) rest.outcome.clear();  // compared below against the DNS failure
   query::ExpectationCheck check = query::check_expectation(rest, result);
-  if (!dns_outcome.empty() && !expected.outcome.empty() && expected.outcome != dns_outcome) {
+  if (!dns_outcome.empty() && expected.outcome == "dropped") {
+    // The lookup failed: dropped when one of its queries was discarded on the way (e.g. an egress
+    // policy without port 53).
+    bool dropped = false;
+    for (const auto& p : dns->probes) dropped = dropped || query::dropped_in_datapath(p.trace);
+    if (!dropped) {
+      check.passed = false;
+      check.failures.insert(check.failures.begin(), "expected outcome dropped, got " + dns_outcome +
+                                                        " with no DNS query dropped in the datapath (" +
+                                                        result.trace.reason + ")");
+    }
+  } else if (!dns_outcome.empty() && !expected.outcome.empty() && expected.outcome != dns_outcome) {
     check.passed = false;
     check.failures.insert(check.failures.begin(), "expected outcome " + expected.outcome + ", got " + dns_outcome + " (" +
                                                       result.trace.reason + ")");

@@ -66,6 +66,13 @@ std::string replaced_path(const PathModifier& p, const HttpRouteMatch& m, const 
 
 }  // namespace
 
+const GatewayState* gateway_for_request(const GatewayTables& tables, int port, const std::string& host) {
+  for (const auto& gs : tables.gateways)
+    for (const auto& l : gs.listeners)
+      if (l.usable && l.port == port && gateway_host_matches(l.hostname, host)) return &gs;
+  return nullptr;
+}
+
 RouteDecision route_gateway(const GatewayState& gateway, int port, const HttpRequest& request, sim::RandomStream* draw) {
   RouteDecision d;
   d.router = gateway.ref;

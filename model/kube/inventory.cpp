@@ -154,10 +154,22 @@ Inventory build_inventory(const load::ClusterSpec& cluster, const load::Manifest
   Inventory inv;
   inv.nodes = detail::build_nodes(cluster, manifests, diags);
   auto pending = detail::expand_pods(manifests, inv.nodes, diags);
-  detail::schedule_pods(pending, inv.nodes, diags);
+  // A scenario's timeline (load/timeline.h): pods that already ran keep their node and address.
+  const auto& history = cluster.history;
+  for (auto& p : pending) {
+    auto pin = history.pinned.find(p.info.namespace_ + "/" + p.info.name);
+    if (pin == history.pinned.end()) continue;
+    if (p.node_name.empty()) p.node_name = pin->second.first;
+    if (!p.status_ip) p.status_ip = pin->second.second;
+  }
+  detail::schedule_pods(pending, inv.nodes, diags, history.cordoned);
   detail::assign_pod_ips(pending, inv.nodes, diags);
-  for (auto& p : pending)
-    if (p.placed && p.addressed) inv.pods.push_back(std::move(p.info));
+  for (auto& p : pending) {
+    if (!p.placed || !p.addressed) continue;
+    if (history.not_ready.count(p.info.namespace_ + "/" + p.info.name) || history.not_ready_nodes.count(p.info.node))
+      p.info.ready = false;
+    inv.pods.push_back(std::move(p.info));
+  }
   inv.namespaces = build_namespaces(manifests);
   return inv;
 }

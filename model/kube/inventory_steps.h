@@ -1,6 +1,7 @@
 #pragma once
 // Private to model/kube: the steps of build_inventory(), one file each.
 
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,9 @@ std::vector<PendingPod> expand_pods(const load::ManifestSet& manifests, const st
                                     load::Diagnostics& diags);
 
 // Sets info.node for every pod it can place (see scheduler.cpp).
-void schedule_pods(std::vector<PendingPod>& pods, const std::vector<NodeInfo>& nodes, load::Diagnostics& diags);
+// `cordoned` nodes take no new pods (drained or tainted on the scenario's timeline).
+void schedule_pods(std::vector<PendingPod>& pods, const std::vector<NodeInfo>& nodes, load::Diagnostics& diags,
+                   const std::set<std::string>& cordoned = {});
 
 // Sets info.ip for every placed pod it can address (see ipam.cpp).
 void assign_pod_ips(std::vector<PendingPod>& pods, const std::vector<NodeInfo>& nodes, load::Diagnostics& diags);

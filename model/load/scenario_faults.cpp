@@ -44,6 +44,7 @@ std::string fault_text(const FaultSpec& f) {
       case FaultKind::ConntrackMax:
         return std::string(k.key) + ": {node: " + f.node + ", entries: " + std::to_string(f.value) + "}";
       case FaultKind::KubeProxyStale: {
+        if (f.synced) return "stopKubeProxy: " + f.node;
         std::string s = std::string(k.key) + ": " + f.node + ", ignoreServices: [";
         for (std::size_t i = 0; i < f.ignore_services.size(); ++i) s += (i ? ", " : "") + f.ignore_services[i];
         return s + "]";
@@ -69,6 +70,8 @@ std::optional<double> read_number(ParseContext& ctx, const Field& f) {
   ctx.error(f.pos, f.path, "must be a number, got " + describe(f.node));
   return std::nullopt;
 }
+
+}  // namespace
 
 std::optional<FaultSpec> parse_fault(ParseContext& ctx, const Field& item) {
   std::vector<std::string_view> known;
@@ -142,6 +145,8 @@ std::optional<FaultSpec> parse_fault(ParseContext& ctx, const Field& item) {
     }
   }
 }
+
+namespace {
 
 std::string resolve_relative(const Scenario& s, const std::string& entry) {
   namespace fs = std::filesystem;
@@ -219,7 +224,7 @@ void read_suite_fields(ParseContext& ctx, const MapReader& top, Scenario& s) {
   }
   if (auto layer = lab.get("layer")) {
     // The layers of query/diagnose.h, in the order diagnose checks them.
-    spec.layer = read_enum(ctx, *layer, {"cni", "kube-proxy", "endpoints", "dns", "policy", "listener", "node", "ingress"}).value_or("");
+    spec.layer = read_enum(ctx, *layer, {"cni", "kube-proxy", "endpoints", "dns", "policy", "listener", "node", "ingress", "gateway"}).value_or("");
   }
   s.lab = std::move(spec);
 }

@@ -86,9 +86,7 @@ FixSpec load_fix(const std::string& path, Diagnostics& diags) {
   return fix;
 }
 
-void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags) {
-  auto& to = scenario.manifests;
-  auto& from = fix.manifests;
+void apply_manifests(ManifestSet& to, ManifestSet from, Diagnostics& diags) {
   replace_same(to.namespaces, from.namespaces);
   replace_same(to.nodes, from.nodes);
   replace_same(to.pods, from.pods);
@@ -105,6 +103,10 @@ void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags) {
   replace_same(to.others, from.others);
   to.merge(std::move(from));
   remove_duplicates(to, diags);
+}
+
+void apply_fix(Scenario& scenario, FixSpec fix, Diagnostics& diags) {
+  apply_manifests(scenario.manifests, std::move(fix.manifests), diags);
   if (fix.faults) scenario.faults = std::move(*fix.faults);
   if (fix.mtu) {
     scenario.cluster.mtu = *fix.mtu;

@@ -102,6 +102,26 @@ void read_manifest_entry(ParseContext& ctx, const Field& item, std::string_view 
   out.loaded.merge(std::move(set));
 }
 
+}  // namespace
+
+namespace detail {
+
+ManifestSet read_manifest_list(ParseContext& ctx, const Field& f, std::string_view file_text,
+                               const std::string& scenario_path, std::vector<std::string>* paths) {
+  ManifestEntries entries;
+  auto base = fs::path(scenario_path).parent_path();
+  read_list(ctx, f, [&](const Field& item) { read_manifest_entry(ctx, item, file_text, base, entries); });
+  if (paths) *paths = entries.paths;
+  ManifestSet out = load_manifest_paths(entries.paths, ctx.diags());
+  out.merge(std::move(entries.loaded));
+  remove_duplicates(out, ctx.diags());
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+
 Expectation read_expectation(ParseContext& ctx, const Field& f) {
   Expectation e;
   e.present = true;
@@ -129,7 +149,8 @@ Expectation read_expectation(ParseContext& ctx, const Field& f) {
 ProbeSpec read_probe(ParseContext& ctx, const Field& f, std::size_t index) {
   ProbeSpec p;
   p.pos = f.pos;
-  MapReader m(ctx, f, {"name", "from", "container", "to", "protocol", "size", "http", "expect"});
+  MapReader m(ctx, f, {"name", "from", "container", "to", "protocol", "size", "http", "expect", "at"});
+  if (auto at = m.get("at")) p.at = detail::read_time(ctx, *at).value_or(0);
   p.name = m.string("name").value_or("probe-" + std::to_string(index + 1));
   p.from = m.string("from").value_or("");
   p.to = m.string("to").value_or("");
@@ -147,7 +168,7 @@ ProbeSpec read_probe(ParseContext& ctx, const Field& f, std::size_t index) {
 void read_scenario(ParseContext& ctx, const YAML::Node& root, std::string_view file_text, Scenario& s) {
   Field top{"", root, ctx.pos(root), ctx.pos(root)};
   MapReader m(ctx, top, {"apiVersion", "kind", "metadata", "cluster", "manifests", "probes", "faults", "golden", "lab",
-                         "hosts", "traffic", "links"});
+                         "hosts", "traffic", "links", "timeline"});
   if (!m.is_map()) return;
   if (auto v = m.get("apiVersion")) detail::read_enum(ctx, *v, {"packetwalk/v1"});
   else ctx.missing(top.pos, "apiVersion");
@@ -160,16 +181,8 @@ void read_scenario(ParseContext& ctx, const YAML::Node& root, std::string_view f
   }
   if (auto cluster = m.get("cluster")) detail::parse_cluster(ctx, *cluster, s.cluster);
 
-  ManifestEntries entries;
-  if (auto manifests = m.get("manifests")) {
-    auto base = fs::path(s.path).parent_path();
-    detail::read_list(ctx, *manifests,
-                      [&](const Field& item) { read_manifest_entry(ctx, item, file_text, base, entries); });
-  }
-  s.manifest_paths = entries.paths;
-  s.manifests = load_manifest_paths(entries.paths, ctx.diags());
-  s.manifests.merge(std::move(entries.loaded));
-  remove_duplicates(s.manifests, ctx.diags());
+  if (auto manifests = m.get("manifests"))
+    s.manifests = detail::read_manifest_list(ctx, *manifests, file_text, s.path, &s.manifest_paths);
 
   if (auto probes = m.get("probes")) {
     std::set<std::string> names;
@@ -180,6 +193,7 @@ void read_scenario(ParseContext& ctx, const YAML::Node& root, std::string_view f
       s.probes.push_back(std::move(probe));
     });
   }
+  if (auto timeline = m.get("timeline")) s.timeline = detail::read_timeline(ctx, *timeline, file_text, s.path);
   // Faults, the golden output and the lab section (scenario_faults.cpp).
   detail::read_suite_fields(ctx, m, s);
   detail::read_http_fields(ctx, m, s);  // hosts, traffic (scenario_http.cpp)

@@ -21,4 +21,17 @@ std::vector<FaultSpec> parse_faults(ParseContext& ctx, const Field& f);
 std::optional<int> read_probe_size(ParseContext& ctx, const Field& f);
 void read_expectation_extras(ParseContext& ctx, const MapReader& m, Expectation& e);
 
+std::optional<FaultSpec> parse_fault(ParseContext& ctx, const Field& item);
+
+// scenario_loader.cpp: a list of manifest entries (paths relative to the scenario, {inline: ...}),
+// loaded, validated and without duplicates; `paths` receives the resolved paths.
+ManifestSet read_manifest_list(ParseContext& ctx, const Field& f, std::string_view file_text,
+                               const std::string& scenario_path, std::vector<std::string>* paths = nullptr);
+
+// scenario_timeline.cpp: the `timeline` list, sorted by `at` (entries at one time keep their
+// order); a simulated time (`0`, `30s`, `1m`, `250ms`).
+std::vector<TimelineEntry> read_timeline(ParseContext& ctx, const Field& f, std::string_view file_text,
+                                         const std::string& scenario_path);
+std::optional<double> read_time(ParseContext& ctx, const Field& f);
+
 }  // namespace packetwalk::model::load::detail

@@ -404,6 +404,17 @@ std::optional<Diagnosis> diagnose(cluster::Cluster& cluster, ProbeRunner& runner
       {"policy", "NetworkPolicy", diag::check_policy},
       {"connection", "connection, end to end", check_connection},
   }};
+  // A URL for a Gateway on a port none of its listeners has: its data plane exposes no such port,
+  // so every connection check would fail on a symptom (the Service has no such port); the cause is
+  // the Gateway's listeners, and the Gateway step says so first.
+  const bool no_listener =
+      ctx.gateway && std::none_of(ctx.gateway->listeners.begin(), ctx.gateway->listeners.end(),
+                                  [&](const ingress::ListenerState& l) { return l.port == ctx.http_port; });
+  if (no_listener) {
+    d.steps.push_back(diag::check_gateway(ctx));
+    d.failed_layer = d.steps.back().layer;
+    d.verdict = "the " + d.failed_layer + " layer fails: " + d.steps.back().summary;
+  }
   for (const auto& [layer, title, check] : checklist) {
     if (!d.failed_layer.empty()) {
       d.steps.push_back(not_checked(layer, title));
@@ -417,13 +428,16 @@ std::optional<Diagnosis> diagnose(cluster::Cluster& cluster, ProbeRunner& runner
     }
   }
   // A URL: once the connection to the controller works, what the controller does with the request.
-  if (ctx.http) {
-    if (!d.failed_layer.empty()) d.steps.push_back(not_checked("ingress", "Ingress routing"));
+  if (ctx.http && !no_listener) {
+    const bool gateway = ctx.gateway != nullptr;
+    if (!d.failed_layer.empty())
+      d.steps.push_back(gateway ? not_checked("gateway", "Gateway API routing") : not_checked("ingress", "Ingress routing"));
     else {
-      d.steps.push_back(diag::check_ingress(ctx));
-      if (d.steps.back().status == StepStatus::Failed) {
-        d.failed_layer = "ingress";
-        d.verdict = "the ingress layer fails: " + d.steps.back().summary;
+      d.steps.push_back(gateway ? diag::check_gateway(ctx) : diag::check_ingress(ctx));
+      const auto& step = d.steps.back();
+      if (step.status == StepStatus::Failed) {
+        d.failed_layer = step.layer;
+        d.verdict = "the " + step.layer + " layer fails: " + step.summary;
       }
     }
   }

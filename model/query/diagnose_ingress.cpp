@@ -1,4 +1,5 @@
-// diagnose for an HTTP URL: the checklist runs for the connection to the ingress-nginx controller's
+// diagnose for an HTTP URL (resolve_url also picks the Gateway a URL is for; its routing step is in
+// diagnose_gateway.cpp): the checklist runs for the connection to the ingress-nginx controller's
 // LoadBalancer address (its Service, kube-proxy's KUBE-EXT chains, the controller pod), then this
 // last step asks the controller's routing table what it does with the request: the Ingress rule
 // that takes it, or why none does (an Ingress ignored for its class, paths that do not match).
@@ -41,18 +42,52 @@ std::vector<std::string> ignored_for_host(const Context& ctx, const std::string&
   return out;
 }
 
+// The Gateway meant for a URL nothing else claims: one whose address is the URL's host, else one
+// with a listener on the URL's port or for its host, else the only one with an address, so the
+// routing step can say which listener is missing.
+const ingress::GatewayState* nearest_gateway(const Context& ctx, const std::string& host, int port,
+                                             const std::optional<net::Ipv4Address>& literal) {
+  const auto& gateways = ctx.cluster.ingress().gateways().gateways;
+  const ingress::GatewayState* addressed = nullptr;
+  int with_address = 0;
+  for (const auto& gs : gateways) {
+    if (gs.addresses.empty()) continue;
+    ++with_address;
+    if (!addressed) addressed = &gs;
+    if (literal) {
+      if (std::find(gs.addresses.begin(), gs.addresses.end(), literal->to_string()) != gs.addresses.end()) return &gs;
+      continue;
+    }
+    for (const auto& l : gs.listeners)
+      if (l.port == port || ingress::gateway_host_matches(l.hostname, host)) return &gs;
+  }
+  return !literal && with_address == 1 ? addressed : nullptr;
+}
+
 }  // namespace
 
 bool resolve_url(Context& ctx, std::string& to, std::string& error) {
-  // The connection checked is the one to the ingress-nginx controller's LoadBalancer address
-  // (where packetwalk sends a URL whose host nothing else resolves, docs/ingress.md), or the URL's
-  // host when it is an address.
+  // The connection checked is the one to the router the URL is for: a Gateway whose listener takes
+  // the host on the URL's port (what `packetwalk routes --request` picks), else the ingress-nginx
+  // controller's LoadBalancer address (where packetwalk sends a URL whose host nothing else
+  // resolves, docs/ingress.md); the URL's host when it is an address.
   auto url = ingress::parse_url(to, error);
   if (!url) return false;
-  const auto lb = ctx.cluster.ingress().nginx_address();
+  const auto& rt = ctx.cluster.ingress();
+  const auto lb = rt.nginx_address();
   const auto literal = net::Ipv4Address::parse(url->host);
-  if (!lb && !literal) {
-    error = "no ingress-nginx controller with a LoadBalancer address serves " + to;
+  ctx.http_port = url->port;
+  ctx.gateway = literal ? nearest_gateway(ctx, url->host, url->port, literal)
+                        : ingress::gateway_for_request(rt.gateways(), url->port, url->host);
+  if (!ctx.gateway && !literal && !lb) ctx.gateway = nearest_gateway(ctx, url->host, url->port, literal);
+  std::optional<net::Ipv4Address> gateway_address;
+  if (ctx.gateway && !ctx.gateway->addresses.empty()) gateway_address = net::Ipv4Address::parse(ctx.gateway->addresses.front());
+  if (ctx.gateway && !literal && !gateway_address) {
+    error = ctx.gateway->ref + " takes " + to + " but has no address (its data plane Service has no LoadBalancer IP)";
+    return false;
+  }
+  if (!lb && !literal && !ctx.gateway) {
+    error = "no Gateway listener and no ingress-nginx controller with a LoadBalancer address serves " + to;
     return false;
   }
   ingress::HttpRequest http;
@@ -61,7 +96,7 @@ bool resolve_url(Context& ctx, std::string& to, std::string& error) {
   http.query = url->query;
   http.tls = url->scheme == "https";
   ctx.http = http;
-  to = (literal ? *literal : *lb).to_string() + ":" + std::to_string(url->port);
+  to = (literal ? *literal : gateway_address ? *gateway_address : *lb).to_string() + ":" + std::to_string(url->port);
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "packetwalk/model/ingress/gateway.h"
 #include "packetwalk/model/ingress/http.h"
 #include "packetwalk/model/query/diagnose.h"
 #include "packetwalk/model/query/target.h"
@@ -39,6 +40,8 @@ struct Context {
   std::optional<datapath::NetnsId> probe_from;  // where pod-network probes start
   std::vector<Backend> backends;       // ready endpoints (Service) or the destination pod
   std::optional<ingress::HttpRequest> http;  // the request, when the destination is a URL
+  int http_port = 0;                          // the URL's port
+  const ingress::GatewayState* gateway = nullptr;  // the Gateway the URL is for; null: ingress-nginx
 };
 
 // Fills everything but `cluster`, `runner` and `request`; false with `error` when nothing matches.
@@ -49,8 +52,12 @@ DiagnoseStep check_kube_proxy(Context& ctx);
 DiagnoseStep check_policy(Context& ctx);
 // diagnose_ingress.cpp: a URL destination becomes the controller's address (`to` rewritten to
 // IP:PORT, ctx.http set), and the routing step that asks the controller about the request.
+// A Gateway takes the URL when one of its programmed listeners takes the host on the URL's port
+// (ingress::gateway_for_request), or when the URL's host is its address.
 bool resolve_url(Context& ctx, std::string& to, std::string& error);
 DiagnoseStep check_ingress(Context& ctx);
+// diagnose_gateway.cpp: the routing step for a Gateway (ctx.gateway set).
+DiagnoseStep check_gateway(Context& ctx);
 
 // Runs one probe from `from` to ip:port and records it on the step.
 const ProbeResult& run_probe(Context& ctx, DiagnoseStep& step, datapath::NetnsId from, net::Ipv4Address ip,

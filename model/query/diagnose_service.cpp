@@ -7,6 +7,7 @@
 #include "packetwalk/model/datapath/netfilter_save.h"
 #include "packetwalk/model/kube/selector.h"
 #include "packetwalk/model/policy/evaluate.h"
+#include "packetwalk/model/query/reachability.h"
 
 namespace packetwalk::model::query::diag {
 
@@ -213,23 +214,75 @@ DiagnoseStep check_kube_proxy(Context& ctx) {
   return step;
 }
 
-DiagnoseStep check_policy(Context& ctx) {
-  DiagnoseStep step;
-  step.layer = "policy";
-  step.title = "NetworkPolicy";
-  const auto& policies = ctx.cluster.scenario().manifests.network_policies;
-  if (cni_name(ctx) != "calico") {
-    step.status = StepStatus::Ok;
-    step.summary = "cni " + cni_name(ctx) + " enforces no NetworkPolicy" +
-                   (policies.empty() ? "" : " (" + std::to_string(policies.size()) + " written, none in effect)");
-    return step;
-  }
-  policy::PolicyIndex index(policies, ctx.cluster.inventory(), &ctx.cluster.scenario().manifests.admin_policies);
+namespace {
+
+policy::Endpoint source_endpoint(const Context& ctx) {
   policy::Endpoint src;
   src.pod = ctx.source_pod;
   src.node = ctx.source_node;
   if (ctx.source_pod) src.ip = ctx.source_pod->ip;
   else if (const auto* n = ctx.cluster.inventory().find_node(ctx.source_node)) src.ip = n->internal_ip;
+  return src;
+}
+
+std::string policy_names(const policy::SideVerdict& side) {
+  std::string s;
+  for (const auto& p : side.policies) s += (s.empty() ? "" : ", ") + p.policy->meta.namespace_ + "/" + p.policy->meta.name;
+  return s;
+}
+
+// A CNI without a policy engine (flannel): the API server stores NetworkPolicies and nothing turns
+// them into packet filtering. When the policies that select the source or a backend would deny
+// this connection, the cluster does not do what they say: that is the policy layer's failure, not
+// a healthy connection. Policies that select the pods and would allow it are only noted.
+DiagnoseStep unenforced_policy(const Context& ctx, const policy::PolicyIndex& index, DiagnoseStep step) {
+  const std::string cni = cni_name(ctx);
+  const auto& policies = ctx.cluster.scenario().manifests.network_policies;
+  step.status = StepStatus::Ok;
+  step.summary = "cni " + cni + " enforces no NetworkPolicy" +
+                 (policies.empty() ? "" : " (" + std::to_string(policies.size()) + " written, none in effect)");
+  for (const auto& b : ctx.backends) {
+    policy::Connection conn{source_endpoint(ctx), policy::Endpoint{b.pod, b.ip, b.node}, ctx.protocol, b.port,
+                            ctx.service != nullptr};
+    const auto verdict = policy::evaluate(index, conn);
+    const bool selected = verdict.ingress.isolated() || verdict.egress.isolated();
+    if (!selected && verdict.allowed) continue;
+    // The side that denies (or, when allowed, the one that selects).
+    const bool at_ingress = verdict.allowed ? verdict.ingress.isolated() : !verdict.ingress.allowed;
+    const std::string selecting = policy_names(at_ingress ? verdict.ingress : verdict.egress);
+    if (verdict.allowed) {
+      step.checked.push_back(b.label() + ": selected by NetworkPolicy " + selecting + ", which would allow it; cni " +
+                             cni + " does not enforce it");
+      continue;
+    }
+    step.status = StepStatus::Failed;
+    step.summary = "the policies as written deny " + ctx.source.label + " -> " + b.label() + ":" +
+                   std::to_string(b.port) +
+                   (selecting.empty() ? "" : " (NetworkPolicy " + selecting + " selects " +
+                                                 (at_ingress ? b.label() : ctx.source.label) + ")") +
+                   ", but cni " + cni + " enforces no NetworkPolicy: nothing filters the connection";
+    step.evidence.push_back("as written: " + verdict.reason());
+    step.evidence.push_back("cni " + cni + " has no policy engine: the API server stores the policy objects, nothing on "
+                            "the nodes turns them into packet filtering (no policy chain on the trace)");
+    step.fix = "run a CNI that enforces NetworkPolicy: Calico or Cilium, or Canal (Calico's policy agent on top of "
+               "flannel); check what runs on the nodes with kubectl get daemonsets -A (look for calico-node, cilium "
+               "or canal), and packetwalk explain --from " + ctx.request.from + " --to " + b.label() + " --port " +
+               std::to_string(b.port) + " for the policy as written";
+    return step;
+  }
+  return step;
+}
+
+}  // namespace
+
+DiagnoseStep check_policy(Context& ctx) {
+  DiagnoseStep step;
+  step.layer = "policy";
+  step.title = "NetworkPolicy";
+  const auto& policies = ctx.cluster.scenario().manifests.network_policies;
+  policy::PolicyIndex index(policies, ctx.cluster.inventory(), &ctx.cluster.scenario().manifests.admin_policies);
+  if (!cni_enforces_policy(cni_name(ctx))) return unenforced_policy(ctx, index, std::move(step));
+  const policy::Endpoint src = source_endpoint(ctx);
   for (const auto& b : ctx.backends) {
     policy::Connection conn;
     conn.src = src;
@@ -244,7 +297,7 @@ DiagnoseStep check_policy(Context& ctx) {
       step.evidence.push_back(verdict.reason());
       step.fix = "allow it where it is denied (an ingress rule of the policy isolating " + b.label() +
                  ", or an egress rule at the source); packetwalk explain --from " + ctx.request.from + " --to " +
-                 b.label() + ":" + std::to_string(b.port) + " names the rule to add";
+                 b.label() + " --port " + std::to_string(b.port) + " names the rule to add";
       return step;
     }
     step.checked.push_back(b.label() + ": " + verdict.reason());

@@ -79,6 +79,21 @@ std::string first_drop(const trace::Trace& t) {
 
 }  // namespace
 
+bool dropped_in_datapath(const trace::Trace& t) {
+  if (t.disposition == trace::Disposition::Connected) return false;
+  for (const auto& leg : t.legs)
+    for (const auto& h : leg.hops)
+      if (h.action == trace::HopAction::Drop && h.drop_reason != trace::DropReason::NoListener) return true;
+  return false;
+}
+
+std::string dropped_failure(const trace::Trace& t) {
+  const std::string got(trace::disposition_name(t.disposition));
+  if (t.disposition == trace::Disposition::Connected)
+    return "expected outcome dropped, got connected (" + t.reason + ")";
+  return "expected outcome dropped, got " + got + " with no packet dropped in the datapath (" + t.reason + ")";
+}
+
 bool trace_passes_via(const trace::Trace& t, const std::string& via) {
   for (const auto& leg : t.legs) {
     for (const auto& h : leg.hops) {
@@ -91,7 +106,14 @@ bool trace_passes_via(const trace::Trace& t, const std::string& via) {
 ExpectationCheck check_expectation(const load::Expectation& expected, const ProbeResult& result) {
   ExpectationCheck c;
   const auto& tr = result.trace;
-  if (!expected.outcome.empty()) {
+  if (expected.outcome == "dropped") {
+    // Not a disposition: the client may have seen a timeout (DROP), refused (REJECT) or
+    // unreachable (no route); what counts is that the datapath discarded a packet of the exchange.
+    if (!dropped_in_datapath(tr)) {
+      c.passed = false;
+      c.failures.push_back(dropped_failure(tr));
+    }
+  } else if (!expected.outcome.empty()) {
     std::string got(trace::disposition_name(tr.disposition));
     if (got != expected.outcome) {
       c.passed = false;

@@ -1,5 +1,6 @@
 #include "packetwalk/model/query/probe.h"
 
+#include "packetwalk/model/trace/routing_loop.h"
 #include "packetwalk/model/trace/recorder.h"
 #include "socket_layer.h"
 
@@ -11,6 +12,24 @@ namespace {
 constexpr std::uint64_t kEventBudget = 1'000'000;  // a probe is a handful of packets; more is a loop
 constexpr net::Port kEphemeralLow = 32768;          // net.ipv4.ip_local_port_range default
 constexpr net::Port kEphemeralHigh = 60999;
+
+// A datagram that netfilter drops (DROP, REJECT, a full conntrack table) before it leaves the
+// sending namespace makes ip_local_out fail, and send() returns EPERM at once. Returns that as
+// the probe's reason, or "" when the first packet got out (or was stopped otherwise).
+std::string local_send_error(const trace::Trace& t) {
+  if (t.legs.empty()) return "";
+  const std::string_view sender = t.legs.front().hops.empty() ? "" : t.legs.front().hops.front().netns;
+  for (const auto& hop : t.legs.front().hops) {
+    if (hop.action == trace::HopAction::Transmit || hop.netns != sender) return "";
+    if (hop.action != trace::HopAction::Drop) continue;
+    if (hop.drop_reason != trace::DropReason::NetfilterDrop && hop.drop_reason != trace::DropReason::NetfilterReject &&
+        hop.drop_reason != trace::DropReason::ConntrackFull)
+      return "";
+    return "send() fails with EPERM: netfilter stopped the datagram on its way out of " + hop.netns + ": " +
+           hop.detail;
+  }
+  return "";
+}
 }  // namespace
 
 // Per probe: a fresh simulator (time starts at zero), engine and sockets; the random streams
@@ -90,6 +109,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
 
   enum class State { Waiting, Connected, Refused, Unreachable } state = State::Waiting;
   std::string reason;
+  std::string ignored_icmp;  // a transient ICMP error the UDP socket did not report
   bool established = false;
   w.sockets.on_accept = [&](datapath::NetnsId ns, const std::string& container, const net::Packet&) {
     result.answered_by = m.topology.netns(ns).name;
@@ -113,6 +133,11 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
           reason = "ICMP fragmentation needed from " + p.src.to_string();
           break;  // path MTU discovery: the connection attempt itself still waits
         default:
+          if (target.protocol == net::Protocol::Udp && !udp_socket_reports(p.icmp)) {
+            ignored_icmp = "ICMP " + std::string(net::icmp_kind_name(p.icmp)) + " from " + p.src.to_string() +
+                           " ignored: a UDP socket takes it as transient";
+            break;
+          }
           state = State::Unreachable;
           reason = "ICMP " + std::string(net::icmp_kind_name(p.icmp)) + " from " + p.src.to_string();
       }
@@ -172,7 +197,13 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   trace::Trace& tr = result.trace;
   tr.legs = w.recorder.take_legs();
   tr.events = static_cast<std::uint32_t>(w.simulator.executed());
-  if (state == State::Connected && (established || target.protocol != net::Protocol::Tcp)) {
+  const std::string send_error = target.protocol == net::Protocol::Udp ? local_send_error(tr) : "";
+  if (!send_error.empty()) {
+    // send() itself failed: the application never waits for an answer, whatever ICMP the
+    // REJECT queues on the socket afterwards. To the client that is a silent drop.
+    tr.disposition = Disposition::Timeout;
+    tr.reason = send_error;
+  } else if (state == State::Connected && (established || target.protocol != net::Protocol::Tcp)) {
     tr.disposition = Disposition::Connected;
     tr.reason = result.answered_by.empty() ? "answered" : "answered by " + result.answered_by;
     if (!result.answered_container.empty()) tr.reason += " (container " + result.answered_container + ")";
@@ -184,7 +215,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
     tr.reason = reason;
   } else {
     tr.disposition = Disposition::Timeout;
-    tr.reason = "no answer";
+    tr.reason = ignored_icmp.empty() ? "no answer" : "no answer: " + ignored_icmp;
     // The first drop explains a silent timeout.
     for (const auto& leg : tr.legs) {
       for (const auto& hop : leg.hops) {
@@ -194,6 +225,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
           }
           tr.reason = std::string(trace::drop_reason_name(hop.drop_reason)) + " at " + hop.netns +
                       (hop.iface.empty() ? "" : " " + hop.iface) + ": " + hop.detail;
+          if (!ignored_icmp.empty()) tr.reason += "; " + ignored_icmp;
           goto done;
         }
       }
@@ -204,6 +236,10 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
     tr.disposition = Disposition::Timeout;
     tr.reason = "simulation stopped after " + std::to_string(kEventBudget) + " events (a forwarding loop?)";
   }
+  // A packet that went round in circles: say which hosts and routes, whatever ended it (TTL, the
+  // ICMP time exceeded that came back, or the event budget).
+  if (tr.disposition != Disposition::Connected)
+    if (auto loop = trace::routing_loop(tr); !loop.empty()) tr.reason += "; " + loop;
   return result;
 }
 

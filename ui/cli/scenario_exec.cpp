@@ -1,10 +1,14 @@
 #include "scenario_exec.h"
 
+#include <algorithm>
 #include <iomanip>
+#include <map>
+#include <memory>
 #include <ostream>
 #include <sstream>
 
 #include "packetwalk/model/dns/resolve_target.h"
+#include "packetwalk/model/cluster/timeline.h"
 #include "packetwalk/model/load/fault_spec.h"
 #include "http_exec.h"
 #include "probe_exec.h"
@@ -67,54 +71,76 @@ ScenarioRun run_scenario(const std::string& path, const ScenarioRunOptions& opti
       if (!diags.has_errors()) model::load::apply_fix(s, std::move(fix), diags);
     };
   }
-  auto loaded = load_cluster(path, options.extra_manifests, options.overrides, err, adjust);
-  if (!loaded.cluster) {
-    run.exit_code = loaded.exit_code;
+  // The scenario, then its cluster at every time a probe names (model/cluster/timeline.h); the
+  // time-0 cluster also serves `traffic:`.
+  model::load::Diagnostics diags;
+  auto loaded_scenario = load_inputs(path, options.extra_manifests, options.overrides, diags);
+  if (adjust) adjust(loaded_scenario, diags);
+  std::vector<double> times = {0};
+  for (const auto& probe : loaded_scenario.probes) times.push_back(probe.at);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  std::vector<model::cluster::TimedCluster> clusters;
+  if (!diags.has_errors()) clusters = model::cluster::build_timeline(loaded_scenario, times, diags);
+  print_diagnostics(diags, err);
+  if (diags.has_errors() || clusters.empty()) {
+    err << "packetwalk: " << diags.error_count() << " error" << (diags.error_count() == 1 ? "" : "s")
+        << "; nothing was simulated\n";
+    run.exit_code = kBadInput;
     return run;
   }
-  auto& cluster = *loaded.cluster;
+  auto& cluster = *clusters.front().cluster;
   const auto& scenario = cluster.scenario();
+  const bool timed = !loaded_scenario.timeline.empty();
   run.name = scenario.name;
   run.golden = scenario.golden;
   run.lab = scenario.lab;
-  run.probes = scenario.probes;
+  run.probes = loaded_scenario.probes;
   if (scenario.probes.empty()) err << path << ": warning: the scenario has no probes\n";
 
-  model::query::ProbeRunner runner(cluster.topology(), cluster.spec().seed);
-  runner.set_applications(&cluster.applications());
-  model::ingress::HttpClient http_client(cluster, cluster.spec().seed);
-  for (const auto& probe : scenario.probes) {
-    if (is_http_probe(probe.to, probe.http)) {  // HTTP through ingress/Gateway, both connections (http_exec.h)
-      std::string error;
-      auto report = execute_http_probe(cluster, http_client, probe, expectation_text(probe.expect, probe.size), error);
-      if (!report) {
-        err << model::load::format_diagnostic({model::load::Severity::Error, probe.pos, "probe " + probe.name, error}) << "\n";
-        run.exit_code = kBadInput;
-        return run;
-      }
-      run.reports.push_back(std::move(*report));
-      run.sizes.push_back(probe.size);
-      continue;
+  struct Clients {
+    std::unique_ptr<model::query::ProbeRunner> runner;
+    std::unique_ptr<model::ingress::HttpClient> http;
+  };
+  std::map<const model::cluster::Cluster*, Clients> per_state;
+  for (const auto& probe : loaded_scenario.probes) {
+    auto at = std::find_if(clusters.begin(), clusters.end(), [&](const auto& c) { return c.at == probe.at; });
+    auto& now = *at->cluster;
+    // One runner and HTTP client per cluster state, made when its first probe runs: probes at one
+    // time share them as every probe of a scenario without a timeline does.
+    auto& clients = per_state[&now];
+    if (!clients.runner) {
+      clients.runner = std::make_unique<model::query::ProbeRunner>(now.topology(), now.spec().seed);
+      clients.runner->set_applications(&now.applications());
+      clients.http = std::make_unique<model::ingress::HttpClient>(now, now.spec().seed);
     }
-    ProbeInput in;
-    in.name = probe.name;
-    in.from = probe.from;
-    in.to = probe.to;
-    in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
-    in.size = probe.size;
+    auto& runner = *clients.runner;
+    auto& http_client = *clients.http;
+    std::optional<render::ProbeReport> report;
     std::string error;
-    auto report = execute_probe(cluster, runner, in, error);
+    if (is_http_probe(probe.to, probe.http)) {  // HTTP through ingress/Gateway, both connections (http_exec.h)
+      report = execute_http_probe(now, http_client, probe, expectation_text(probe.expect, probe.size), error);
+    } else {
+      ProbeInput in;
+      in.name = probe.name;
+      in.from = probe.from;
+      in.to = probe.to;
+      in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
+      in.size = probe.size;
+      report = execute_probe(now, runner, in, error);
+      if (report && probe.expect.present) {
+        auto check = model::dns::check_expectation(probe.expect, report->dns, report->result);
+        report->expected = expectation_text(probe.expect, probe.size);
+        report->passed = check.passed;
+        report->failures = check.failures;
+      }
+    }
     if (!report) {
       err << model::load::format_diagnostic({model::load::Severity::Error, probe.pos, "probe " + probe.name, error}) << "\n";
       run.exit_code = kBadInput;
       return run;
     }
-    if (probe.expect.present) {
-      auto check = model::dns::check_expectation(probe.expect, report->dns, report->result);
-      report->expected = expectation_text(probe.expect, probe.size);
-      report->passed = check.passed;
-      report->failures = check.failures;
-    }
+    if (timed) report->at = probe.at;
     run.reports.push_back(std::move(*report));
     run.sizes.push_back(probe.size);
   }
@@ -122,7 +148,7 @@ ScenarioRun run_scenario(const std::string& path, const ScenarioRunOptions& opti
     if (!r.passed) run.exit_code = kExpectationFailed;
   }
   std::string traffic_error;  // the scenario's `traffic:` load runs (http_exec.h)
-  if (!run_traffic_section(cluster, options.requests_csv, run.traffic, traffic_error, run.traffic_failed)) {
+  if (!run_traffic_section(cluster, options.requests_csv, options.requests_json, run.traffic, traffic_error, run.traffic_failed)) {
     err << path << ": error: " << traffic_error << "\n";
     run.exit_code = kBadInput;
   } else if (run.traffic_failed && run.exit_code == kOk) {
@@ -137,7 +163,8 @@ void write_run_text(std::ostream& out, const std::vector<render::ProbeReport>& r
   for (const auto& r : reports) {
     failed += r.passed ? 0 : 1;
     if (quiet) {
-      out << render::colored(r.passed ? "PASS" : "FAIL", r.passed, color) << " " << r.name << ": " << r.from << " -> "
+      out << render::colored(r.passed ? "PASS" : "FAIL", r.passed, color) << " " << r.name
+          << (r.at ? " at " + model::load::format_seconds(*r.at) : std::string()) << ": " << r.from << " -> "
           << r.to << " " << render::outcome_name(r) << "\n";
       for (const auto& f : r.failures) out << "  " << f << "\n";
     } else {

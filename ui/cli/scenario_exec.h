@@ -18,6 +18,7 @@ struct ScenarioRunOptions {
   Overrides overrides;
   bool apply_fix = false;  // a lab's fix file applied on top (load/fault_spec.h)
   std::string requests_csv;  // traffic runs: per-request records as CSV here ("" = none)
+  std::string requests_json; // ... and as JSON (packetwalk/requests/v1) here ("" = none)
 };
 
 struct ScenarioRun {

@@ -59,6 +59,7 @@ namespace {
 
 void fill_report(ordered_json& j, const ProbeReport& r) {
   if (!r.name.empty()) j["name"] = r.name;
+  if (r.at) j["at"] = *r.at;
   j["from"] = r.from;
   j["to"] = r.to;
   j["protocol"] = r.protocol;

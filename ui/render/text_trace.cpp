@@ -5,6 +5,7 @@
 
 #include "dns_render.h"
 #include "packetwalk/model/dns/resolve_target.h"
+#include "packetwalk/model/load/timeline.h"
 #include "trace_render.h"
 
 namespace packetwalk::ui::render {
@@ -120,6 +121,7 @@ void write_text(std::ostream& out, const ProbeReport& r, bool verbose, bool colo
   const auto& tr = r.result.trace;
   out << "probe";
   if (!r.name.empty()) out << " " << r.name;
+  if (r.at) out << " at " << model::load::format_seconds(*r.at);
   out << ": " << r.from << " -> " << r.to << " " << r.protocol << "\n";
   if (r.dns) write_dns_legs(out, *r.dns, verbose);
   write_legs(out, tr.legs, verbose, false);

@@ -19,6 +19,7 @@ struct ProbeReport {
   std::string protocol;     // "TCP"
   model::query::ProbeResult result;
   std::optional<model::dns::NameLookup> dns;  // the name lookup before the connection, when `to` was a name
+  std::optional<double> at;  // seconds on the scenario's timeline; set only when the scenario has one
   std::string expected;     // expectation text, "" when none
   bool passed = true;
   std::vector<std::string> failures;  // why the expectation failed

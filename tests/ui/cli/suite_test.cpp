@@ -1,5 +1,5 @@
 // packetwalk test's pieces (JUnit escaping, shards, filters, scenario discovery), the faults a
-// scenario plants, lab fixes, and diagnose's verdicts, called in-process.
+// scenario plants and lab fixes, called in-process (diagnose and `expect: dropped`: diagnose_test.cpp).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,8 +11,6 @@
 #include "../../../ui/cli/suite.h"
 #include "packetwalk/model/cluster/cluster.h"
 #include "packetwalk/model/load/fault_spec.h"
-#include "packetwalk/model/query/diagnose.h"
-#include "packetwalk/model/query/probe.h"
 
 namespace packetwalk::ui::cli {
 namespace {
@@ -218,56 +216,6 @@ TEST(Fix, ReplacesObjectsByKindNamespaceAndNameAndSetsFaultsAndMtu) {
   ASSERT_TRUE(restart.faults);
   EXPECT_TRUE(restart.faults->empty());
   EXPECT_FALSE(diags.has_errors());
-}
-
-std::string diagnosed_layer(const std::string& lab, const std::string& from, const std::string& to, bool with_fix) {
-  model::load::Diagnostics diags;
-  auto c = build(kSrc + "/scenarios/labs/" + lab, diags, with_fix);
-  if (!c) return "<no cluster>";
-  model::query::ProbeRunner runner(c->topology(), c->spec().seed);
-  runner.set_applications(&c->applications());
-  std::string error;
-  auto d = model::query::diagnose(*c, runner, {from, to, "TCP", "default"}, error);
-  return d ? d->failed_layer : "<" + error + ">";
-}
-
-TEST(Diagnose, NamesTheLayerOfEachLabAndNothingOnceFixed) {
-  EXPECT_EQ(diagnosed_layer("selector-typo.yaml", "default/client", "default/api:80", false), "endpoints");
-  EXPECT_EQ(diagnosed_layer("selector-typo.yaml", "default/client", "default/api:80", true), "");
-  EXPECT_EQ(diagnosed_layer("mtu-vxlan.yaml", "default/client", "default/api-1:8080", false), "cni");
-  EXPECT_EQ(diagnosed_layer("mtu-vxlan.yaml", "default/client", "default/api-1:8080", true), "");
-  EXPECT_EQ(diagnosed_layer("external-traffic-local.yaml", "external/client", "node/node-1:30081", false), "kube-proxy");
-  EXPECT_EQ(diagnosed_layer("target-port-mismatch.yaml", "default/client", "api:80", false), "listener");
-}
-
-// The readiness, CNI-device, DNS, policy and Ingress labs: the planted fault is named, and once the lab's
-// fix is applied diagnose finds nothing (so the fix repairs what diagnose blamed).
-TEST(Diagnose, NamesTheLayerOfTheLaterLabsAndNothingOnceFixed) {
-  struct Lab {
-    const char* file;
-    const char* from;
-    const char* to;
-    const char* layer;
-  };
-  const Lab labs[] = {
-      {"pods-not-ready.yaml", "default/client", "default/api:80", "endpoints"},
-      {"flannel-device-down.yaml", "default/client", "default/api:80", "cni"},
-      {"coredns-scaled-to-zero.yaml", "default/client", "api:80", "dns"},
-      {"dns-wrong-namespace.yaml", "shop/frontend", "api:80", "dns"},
-      {"default-deny-blocks-dns.yaml", "default/client", "api:80", "dns"},
-      {"policy-wrong-port.yaml", "default/client", "default/api:80", "policy"},
-      {"policy-and-or.yaml", "monitoring/prometheus", "default/api-1:8080", "policy"},
-      {"ingress-path-type.yaml", "external/client", "http://shop.example.com/api/v1/users", "ingress"},
-      {"ingress-class-name.yaml", "external/client", "http://api.example.com/v1/users", "ingress"},
-  };
-  for (const auto& lab : labs) {
-    EXPECT_EQ(diagnosed_layer(lab.file, lab.from, lab.to, false), lab.layer) << lab.file;
-    EXPECT_EQ(diagnosed_layer(lab.file, lab.from, lab.to, true), "") << lab.file << " with its fix";
-  }
-  // flannel ignores policies: the connection the policy should stop succeeds, so diagnose has no
-  // failing layer to name before the fix; with calico it is the policy that denies it.
-  EXPECT_EQ(diagnosed_layer("flannel-ignores-policy.yaml", "default/batch", "default/api:80", false), "");
-  EXPECT_EQ(diagnosed_layer("flannel-ignores-policy.yaml", "default/batch", "default/api:80", true), "policy");
 }
 
 }  // namespace

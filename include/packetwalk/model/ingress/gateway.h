@@ -94,6 +94,11 @@ struct GatewayTables {
 GatewayTables build_gateway_tables(const RoutingObjects& objects, const kube::ServiceState& services,
                                    const std::vector<kube::Namespace>& namespaces);
 
+// The Gateway a request for `host` on `port` is meant for: the first (by namespace/name) with a
+// programmed listener on that port whose hostname takes the host; nullptr when none does. What
+// `packetwalk routes --request` and `diagnose` ask before route_gateway.
+const GatewayState* gateway_for_request(const GatewayTables& tables, int port, const std::string& host);
+
 // Routes `request` that reached `gateway` on `port`. `draw` picks among weighted backends; null:
 // the pure decision (the heaviest backend is named, and every weight is listed in `weights`).
 RouteDecision route_gateway(const GatewayState& gateway, int port, const HttpRequest& request, sim::RandomStream* draw);

@@ -19,12 +19,17 @@
 //     layer: kube-proxy                             # what `packetwalk diagnose` must name
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "packetwalk/model/load/diagnostic.h"
 #include "packetwalk/model/load/manifest_loader.h"
+
+namespace packetwalk::model::kube {
+struct ServiceState;
+}
 
 namespace packetwalk::model::load {
 
@@ -45,10 +50,14 @@ struct FaultSpec {
   std::string node;                          // every kind but UnderlayMtu
   int value = 0;                             // UnderlayMtu: bytes; ConntrackMax: entries
   std::vector<std::string> ignore_services;  // KubeProxyStale: "ns/name" (or "name": default)
+  // KubeProxyStale from the timeline's stopKubeProxy: the Services and endpoints of its last sync
+  // (then ignore_services is empty).
+  std::shared_ptr<const kube::ServiceState> synced;
   SourcePos pos;
 
   friend bool operator==(const FaultSpec& a, const FaultSpec& b) {
-    return a.kind == b.kind && a.node == b.node && a.value == b.value && a.ignore_services == b.ignore_services;
+    return a.kind == b.kind && a.node == b.node && a.value == b.value && a.ignore_services == b.ignore_services &&
+           a.synced == b.synced;
   }
 };
 

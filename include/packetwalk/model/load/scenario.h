@@ -24,6 +24,7 @@
 #include "packetwalk/model/load/http_spec.h"
 #include "packetwalk/model/load/fault_spec.h"
 #include "packetwalk/model/load/manifest_loader.h"
+#include "packetwalk/model/load/timeline.h"
 #include "packetwalk/model/net/ip.h"
 
 namespace packetwalk::model::load {
@@ -63,6 +64,8 @@ struct ClusterSpec {
   std::vector<ExternalHost> external_hosts;  // default: client 203.0.113.10
   net::Cidr load_balancer_pool{net::Ipv4Address::from_octets(198, 51, 100, 0), 24};
   DnsSpec dns;  // cluster DNS (CoreDNS), the nodes' resolver and upstream servers (dns_spec.h)
+  // What earlier moments of the timeline left behind (timeline.h); never written by a scenario.
+  TimelineHistory history;
 
   // Which fields the scenario wrote; the others hold the defaults above.
   struct Explicit {
@@ -126,6 +129,7 @@ struct ProbeSpec {
                                  // kProbeSizeMtu: the MTU of the source's route to the destination
   HttpProbeSpec http;     // the HTTP request it carries (also implied by an http(s):// `to`)
   Expectation expect;
+  double at = 0;          // simulated seconds: runs against the cluster as the timeline left it then
   SourcePos pos;          // of the probe entry
 };
 
@@ -141,6 +145,7 @@ struct Scenario {
   std::vector<TrafficSpec> traffic;         // `traffic:` load runs (http_spec.h)
   LinksSpec links;                          // `links:` bandwidth and queues for load runs (http_spec.h)
   std::vector<FaultSpec> faults;            // planted when the cluster is built (cluster/faults.h)
+  std::vector<TimelineEntry> timeline;      // changes at simulated times, sorted by `at` (timeline.h)
   std::string golden;                       // the pinned `packetwalk run` output, resolved; "" = none
   std::optional<LabSpec> lab;               // a lab: fails as written, passes with lab->fix applied
 };

@@ -8,10 +8,14 @@
 //                  KUBE-SERVICES chain present), the Service's endpoints ("endpoints": selector,
 //                  named targetPort, readiness), its rules present, externalTrafficPolicy Local;
 //   3. dns         the destination name resolves, looked up by the source's resolver;
-//   4. policy      NetworkPolicy allows it (only a policy-enforcing CNI enforces it);
+//   4. policy      NetworkPolicy allows it; with a CNI that enforces none (flannel), policies
+//                  that select the pods and would deny it fail the step all the same (written,
+//                  not enforced);
 //   5. connection  the connection itself, end to end; a failure is pinned on the layer of the hop
 //                  that decided it ("listener": nothing listens at the backend's port; "node": the
 //                  kernel, e.g. a full conntrack table).
+// For a URL, a sixth step asks the router: ingress-nginx ("ingress") or the Gateway whose listener
+// takes the host ("gateway": listener, route attachment, rule match, backendRefs).
 // It stops at the first layer that fails, with the evidence (the missing rule, the down device,
 // the drop hop) and the usual fix; later steps are left "not checked".
 
@@ -37,7 +41,7 @@ struct DiagnoseProbe {
 };
 
 struct DiagnoseStep {
-  std::string layer;  // cni | kube-proxy | endpoints | dns | policy | listener | node | connection
+  std::string layer;  // cni | kube-proxy | endpoints | dns | policy | listener | node | connection | ingress | gateway
   std::string title;  // "CNI (flannel)"
   StepStatus status = StepStatus::NotChecked;
   std::string summary;                // one line
@@ -58,7 +62,10 @@ struct Diagnosis {
   std::string from;    // canonical source label
   std::string to;      // as requested, with the port filled in
   std::string target;  // what the destination is ("Service default/api port 80/TCP -> targetPort 8080, 2 endpoints")
-  std::vector<DiagnoseStep> steps;  // the checklist in order (always five)
+  // The checklist in order: five steps, then for a URL the router's (ingress or gateway). A URL
+  // for a port none of its Gateway's listeners has puts the gateway step first (the rest "not
+  // checked"): the data plane has no such port, which is the Gateway's doing.
+  std::vector<DiagnoseStep> steps;
   std::string failed_layer;         // "" when every step passed
   std::string verdict;              // one line
 };

@@ -1,7 +1,7 @@
 #pragma once
 // Checks a probe's result against what a scenario expected. The vocabulary is documented in
-// docs/scenario-format.md: outcome (connected | refused | timeout | unreachable), `via` (hops
-// that must appear) and `backend` (the pod that must answer).
+// docs/scenario-format.md: outcome (connected | refused | timeout | unreachable | dropped), `via`
+// (hops that must appear) and `backend` (the pod that must answer).
 
 #include <string>
 #include <vector>
@@ -17,6 +17,13 @@ struct ExpectationCheck {
 };
 
 ExpectationCheck check_expectation(const load::Expectation& expected, const ProbeResult& result);
+
+// `outcome: dropped`: the exchange did not connect and a packet of it was discarded in the datapath
+// (a netfilter DROP or REJECT, no route, a down device, MTU, a full conntrack table...), whatever
+// the client saw. A SYN answered by RST at a closed port is `refused`, not dropped: it reached its
+// destination. `dropped_failure` is the failure sentence when it was not.
+bool dropped_in_datapath(const trace::Trace& t);
+std::string dropped_failure(const trace::Trace& t);
 
 // Whether a `via` entry names something on the trace: an interface ("flannel.1"), a namespace
 // ("node-2"), a hop action ("encapsulate", "dnat"), a chain or chain prefix ("KUBE-SVC-"), or a
