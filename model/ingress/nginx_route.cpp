@@ -98,9 +98,9 @@ RouteDecision route_nginx_impl(const NginxTable& table, const HttpRequest& reque
                      "): the catch-all server _ takes it");
   }
   if (request.tls) {
-    if (!server->tls) d.notes.push_back("no spec.tls lists " + request.host + ": TLS completes with the controller's default self-signed certificate");
-    else if (server->tls_secret.empty()) d.notes.push_back("TLS for " + server->host + " uses the controller's default self-signed certificate: " + server->tls_default_reason);
-    else if (server->tls_secret_missing) d.notes.push_back("TLS Secret " + server->tls_secret + " not found: the default self-signed certificate is served");
+    if (server->tls_secret.empty())
+      d.notes.push_back("TLS for " + request.host + " uses the controller's " + certificate_text(*server));
+    else if (server->tls_secret_missing) d.notes.push_back("TLS " + certificate_text(*server));
     else d.notes.push_back("TLS terminated with Secret " + server->tls_secret + " (SNI " + request.host + ")");
   }
 

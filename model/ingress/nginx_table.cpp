@@ -164,6 +164,14 @@ const NginxServer* NginxTable::find_server(std::string_view host) const {
   return nullptr;
 }
 
+std::string certificate_text(const NginxServer& s) {
+  const std::string fake = std::string("default (fake) certificate \"") + kNginxFakeCertificate + "\"";
+  if (!s.tls) return fake + " (no spec.tls names this host)";
+  if (s.tls_secret.empty()) return fake + " (" + s.tls_default_reason + ")";
+  if (s.tls_secret_missing) return "Secret " + s.tls_secret + " NOT FOUND: the " + fake + " is served instead";
+  return "Secret " + s.tls_secret;
+}
+
 std::string NginxLocation::match_text() const {
   if (regex && type != PathType::Exact) return "regex ~* ^" + path;
   return std::string(to_string(type)) + " " + path;
@@ -280,7 +288,7 @@ NginxTable build_nginx_table(const RoutingObjects& objects, const kube::ServiceS
         if (server.tls_secret_missing)
           diags.warning(ing.meta.pos_of(covering->field + ".secretName"), ing.ref(),
                         covering->field + ".secretName: Secret " + server.tls_secret + " not found: ingress-nginx serves " +
-                            server.host + " with its default self-signed certificate");
+                            server.host + " with its default (fake) certificate \"" + kNginxFakeCertificate + "\"");
       }
     }
   }

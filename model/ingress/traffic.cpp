@@ -62,8 +62,9 @@ std::string rate(double bps) {
 // its queue drained later.
 void write_links(std::ostream& out, const FlowStats& f) {
   char line[240];
-  std::snprintf(line, sizeof line, "  requests that met a full queue: %zu (%s)\n", f.dropped,
-                pct(f.requests ? static_cast<double>(f.dropped) / static_cast<double>(f.requests) : 0).c_str());
+  std::snprintf(line, sizeof line, "  requests that met a full queue: %zu (%s); frames dropped %llu, resent %llu\n", f.dropped,
+                pct(f.requests ? static_cast<double>(f.dropped) / static_cast<double>(f.requests) : 0).c_str(),
+                static_cast<unsigned long long>(f.dropped_frames), static_cast<unsigned long long>(f.retransmits));
   out << line;
   out << "  link                                bandwidth  txqueuelen    frames     drops  utilisation  max queue\n";
   for (const auto& l : f.links) {
@@ -175,6 +176,8 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
         auto& rec = result.records[first + i];
         rec.latency_ms = pending[i].latency_ms;
         rec.dropped = pending[i].dropped;
+        rec.dropped_frames = pending[i].dropped_frames;
+        rec.retransmits = pending[i].retransmits;
         if (pending[i].gave_up) rec.status = 0;  // TCP gave up: the client never got an answer
       }
     }
@@ -186,6 +189,8 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
       if (!rec.service.empty()) ++f.services[rec.service.substr(0, rec.service.rfind(':'))];
       if (!rec.backend_pod.empty()) ++f.pods[rec.backend_pod];
       if (rec.dropped) ++f.dropped;
+      f.dropped_frames += static_cast<std::uint64_t>(rec.dropped_frames);
+      f.retransmits += static_cast<std::uint64_t>(rec.retransmits);
       latencies.push_back(rec.latency_ms);
     }
     std::sort(latencies.begin(), latencies.end());
@@ -248,7 +253,7 @@ void write_summary(std::ostream& out, const TrafficResult& r) {
 }
 
 void write_csv(std::ostream& out, const TrafficResult& r) {
-  out << "flow,request,start_ms,status,service,backend_pod,route,router_pod,latency_ms\n";
+  out << "flow,request,start_ms,status,service,backend_pod,route,router_pod,latency_ms,dropped,dropped_frames,retransmits\n";
   char num[64];
   for (const auto& rec : r.records) {
     out << rec.flow << "," << rec.index << ",";
@@ -256,7 +261,7 @@ void write_csv(std::ostream& out, const TrafficResult& r) {
     out << num << "," << rec.status << "," << rec.service << "," << rec.backend_pod << ",\"" << rec.route << "\","
         << rec.router_pod << ",";
     std::snprintf(num, sizeof num, "%.3f", rec.latency_ms);
-    out << num << "\n";
+    out << num << "," << (rec.dropped ? 1 : 0) << "," << rec.dropped_frames << "," << rec.retransmits << "\n";
   }
 }
 

@@ -167,6 +167,7 @@ std::vector<LinkStats> LoadLinks::simulate(std::vector<PendingRequest>& requests
     if (res.accepted > 0) s.done_ms = std::max(s.done_ms, res.done_ms);
     if (res.dropped > 0) {
       req.dropped = true;
+      req.dropped_frames += res.dropped;
       if (stage.kind != CrossingKind::PureAck) {
         // TCP resends what was lost once its timer fires (a lost pure ACK is covered by the next
         // segment's acknowledgement, so it costs nothing).
@@ -175,6 +176,7 @@ std::vector<LinkStats> LoadLinks::simulate(std::vector<PendingRequest>& requests
           req.latency_ms = now - req.start_ms;
           continue;
         }
+        req.retransmits += res.dropped;
         s.pending.erase(s.pending.begin(), s.pending.begin() + res.accepted);
         const double rto = std::min(first_rto_ms(stage.kind) * std::pow(2.0, s.attempt - 1), 120000.0);
         events.emplace(now + rto, r, stage_index);

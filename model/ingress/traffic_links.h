@@ -37,6 +37,9 @@ struct PendingRequest {
   // Results of pass two.
   double latency_ms = 0;
   bool dropped = false;   // a frame of it met a full queue
+  int dropped_frames = 0; // its frames refused by full queues (tail drops), every device and try
+  int retransmits = 0;    // of those, the ones TCP resent after its timeout (not lost pure ACKs,
+                          // not the last try before it gave up)
   bool gave_up = false;   // TCP ran out of retransmissions: no response
 };
 

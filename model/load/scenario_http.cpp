@@ -1,6 +1,5 @@
 // Scenario files: hosts, HTTP requests of probes and traffic (load) runs.
 #include <cctype>
-#include <charconv>
 #include <set>
 
 #include "packetwalk/model/net/ip.h"
@@ -9,40 +8,6 @@
 namespace packetwalk::model::load::detail {
 
 namespace {
-
-// "10s", "500ms", "2m", or a plain number of seconds.
-std::optional<double> read_seconds(ParseContext& ctx, const Field& f) {
-  auto text = read_string(ctx, f);
-  if (!f.node.IsScalar()) return std::nullopt;
-  std::string s = f.node.Scalar();
-  double scale = 1;
-  if (s.size() > 2 && s.substr(s.size() - 2) == "ms") scale = 0.001, s.resize(s.size() - 2);
-  else if (!s.empty() && s.back() == 's') s.pop_back();
-  else if (!s.empty() && s.back() == 'm') scale = 60, s.pop_back();
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || v <= 0) {
-    ctx.error(f.pos, f.path, "expected a positive duration such as 10s, 500ms or 2m, got \"" + f.node.Scalar() + "\"");
-    return std::nullopt;
-  }
-  (void)text;
-  return v * scale;
-}
-
-std::optional<double> read_number(ParseContext& ctx, const Field& f, double min_exclusive) {
-  if (!f.node.IsScalar()) {
-    ctx.error(f.pos, f.path, "expected a number, got " + describe(f.node));
-    return std::nullopt;
-  }
-  const std::string& s = f.node.Scalar();
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || v <= min_exclusive) {
-    ctx.error(f.pos, f.path, "expected a number above " + std::to_string(static_cast<int>(min_exclusive)) + ", got \"" + s + "\"");
-    return std::nullopt;
-  }
-  return v;
-}
 
 std::map<std::string, ShareRange> read_shares(ParseContext& ctx, const Field& f) {
   std::map<std::string, ShareRange> out;
@@ -54,17 +19,7 @@ std::map<std::string, ShareRange> read_shares(ParseContext& ctx, const Field& f)
     const std::string key = it->first.Scalar();
     Field item{child_path(f.path, key), it->second, ctx.pos(it->second), ctx.pos(it->first)};
     ctx.record(item.path, item.pos);
-    if (!item.node.IsSequence() || item.node.size() != 2) {
-      ctx.error(item.pos, item.path, "expected [min, max] shares between 0 and 1, such as [0.08, 0.12]");
-      continue;
-    }
-    ShareRange r;
-    Field lo{item_path(item.path, 0), item.node[0], ctx.pos(item.node[0]), ctx.pos(item.node[0])};
-    Field hi{item_path(item.path, 1), item.node[1], ctx.pos(item.node[1]), ctx.pos(item.node[1])};
-    r.min = read_number(ctx, lo, -1).value_or(0);
-    r.max = read_number(ctx, hi, -1).value_or(1);
-    if (r.min < 0 || r.max > 1 || r.min > r.max) ctx.error(item.pos, item.path, "shares must satisfy 0 <= min <= max <= 1");
-    out[key] = r;
+    if (auto r = read_share_range(ctx, item)) out[key] = *r;
   }
   return out;
 }
@@ -115,17 +70,7 @@ TrafficSpec read_traffic(ParseContext& ctx, const Field& f, std::size_t index) {
     }
     if (auto v = em.get("dropped")) {
       // A share range, like one entry of `status:`: [min, max] of requests that met a tail drop.
-      if (!v->node.IsSequence() || v->node.size() != 2) {
-        ctx.error(v->pos, v->path, "expected [min, max] shares between 0 and 1, such as [0.05, 0.2]");
-      } else {
-        ShareRange r;
-        Field lo{item_path(v->path, 0), v->node[0], ctx.pos(v->node[0]), ctx.pos(v->node[0])};
-        Field hi{item_path(v->path, 1), v->node[1], ctx.pos(v->node[1]), ctx.pos(v->node[1])};
-        r.min = read_number(ctx, lo, -1).value_or(0);
-        r.max = read_number(ctx, hi, -1).value_or(1);
-        if (r.min < 0 || r.max > 1 || r.min > r.max) ctx.error(v->pos, v->path, "shares must satisfy 0 <= min <= max <= 1");
-        t.expect_dropped = r;
-      }
+      t.expect_dropped = read_share_range(ctx, *v);
     }
   }
   return t;

@@ -11,10 +11,17 @@ namespace packetwalk::model::load::detail {
 void read_http_fields(ParseContext& ctx, const MapReader& m, Scenario& s);
 // The top-level `links:` (scenario_links.cpp).
 LinksSpec read_links(ParseContext& ctx, const Field& f);
-// A size in bytes: 4096, 4KiB, 1MiB, 10kB (scenario_links.cpp).
+// Quantities with units, one reader behind all three (scenario_units.cpp); each reports its own
+// error at the field and returns nullopt. A size in bytes: 4096, 4KiB, 1MiB, 10kB.
 std::optional<int> read_bytes(ParseContext& ctx, const Field& f);
-// A link rate as tc writes it: 10Mbit, 1Gbit, 100kbit, 9600bit (scenario_links.cpp).
+// A link rate as tc writes it: 10Mbit, 1Gbit, 100kbit, 9600bit.
 std::optional<double> read_bandwidth(ParseContext& ctx, const Field& f);
+// A positive duration in seconds: 10s, 500ms, 2m, or a plain number of seconds.
+std::optional<double> read_seconds(ParseContext& ctx, const Field& f);
+// A plain number above `min_exclusive` (scenario_units.cpp).
+std::optional<double> read_number(ParseContext& ctx, const Field& f, double min_exclusive);
+// `[min, max]`, shares with 0 <= min <= max <= 1 (scenario_units.cpp).
+std::optional<ShareRange> read_share_range(ParseContext& ctx, const Field& f);
 // A probe's `http: {method, host, path, headers}`.
 HttpProbeSpec read_http_probe(ParseContext& ctx, const Field& f);
 // An expectation's `status:` (100-599).

@@ -84,11 +84,14 @@ void write_nginx(std::ostream& out, const model::cluster::Cluster& c) {
     if (p.gateway.empty()) pods += (pods.empty() ? "" : ", ") + p.pod + " " + p.ip.to_string();
   out << "  pods: " << (pods.empty() ? "none (nothing serves these Ingresses)" : pods) << "\n";
   out << "  address: " << (rt.nginx_address() ? rt.nginx_address()->to_string() + " (LoadBalancer)" : std::string("none")) << "\n";
+  out << "  HTTPS without a usable Secret: the default (fake) certificate \"" << ing::kNginxFakeCertificate << "\"\n";
   for (const auto& line : c.installed())
     if (line.rfind("ingress-nginx", 0) == 0) out << "  installed by packetwalk: " << line << "\n";
   for (const auto& s : t.servers) {
     out << "  server " << (s.host == "_" ? "_ (every other host)" : s.host);
-    if (s.tls) out << "  TLS " << (s.tls_secret.empty() ? "<no secret>" : s.tls_secret) << (s.tls_secret_missing ? " (MISSING: default certificate)" : "");
+    // Hosts without a tls section answer HTTPS with the default certificate too (the header line
+    // says so once); only servers with a certificate decision (ssl-redirect applies) show theirs.
+    if (s.tls) out << "  TLS: " << ing::certificate_text(s);
     out << "\n";
     out << "    " << pad("#", 4) << pad("match", 26) << pad("backend", 44) << "from\n";
     int n = 1;
@@ -162,12 +165,13 @@ struct Answer {
 Answer answer_request(const model::cluster::Cluster& c, const ing::HttpRequest& req, int port, model::net::Ipv4Address client,
                       const std::string& gateway) {
   const auto& rt = c.ingress();
-  for (const auto& gs : rt.gateways().gateways) {
-    if (!gateway.empty() && gs.namespace_ + "/" + gs.name != gateway) continue;
-    bool takes = false;
-    for (const auto& l : gs.listeners)
-      takes |= l.usable && l.port == port && ing::gateway_host_matches(l.hostname, req.host);
-    if (takes || !gateway.empty()) return {gs.ref, ing::route_gateway(gs, port, req, nullptr)};
+  if (gateway.empty()) {
+    if (const auto* gs = ing::gateway_for_request(rt.gateways(), port, req.host))
+      return {gs->ref, ing::route_gateway(*gs, port, req, nullptr)};
+  } else {
+    auto slash = gateway.find('/');
+    if (const auto* gs = rt.gateways().find(gateway.substr(0, slash), gateway.substr(slash + 1)))
+      return {gs->ref, ing::route_gateway(*gs, port, req, nullptr)};
   }
   return {"ingress-nginx", ing::route_nginx(rt.nginx(), req, client)};
 }
@@ -256,6 +260,7 @@ int cmd_routes(const Args& args, std::ostream& out, std::ostream& err) {
   const std::string backend = dec.upstream ? dec.upstream->label() : dec.backend_label();
   if (format == "json") {
     nlohmann::ordered_json j;
+    j["schema"] = "packetwalk/routes/v1";  // docs/schemas/routes.schema.json
     j["matched"] = dec.matched;
     j["route"] = dec.route.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(dec.route);
     j["rule"] = dec.rule >= 0 ? nlohmann::ordered_json(dec.rule) : nlohmann::ordered_json(nullptr);

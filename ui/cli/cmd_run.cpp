@@ -44,12 +44,13 @@ int cmd_run(const Args& args, std::ostream& out, std::ostream& err) {
   add_output_option(d, "text | json | mermaid");
   d.add_options()("pcap", po::value<std::string>(), "also write one pcapng capture per probe into DIR");
   d.add_options()("requests-csv", po::value<std::string>(), "write every request of the scenario's traffic runs as CSV to FILE");
+  d.add_options()("requests-json", po::value<std::string>(), "write the same records as JSON (packetwalk/requests/v1) to FILE");
   add_verbosity_options(d);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   bool help = false;
-  const std::string usage = "packetwalk run SCENARIO.yaml [-f PATH...] [-o text|json|mermaid] [--pcap DIR] [-q]";
+  const std::string usage = "packetwalk run SCENARIO.yaml [-f PATH...] [-o text|json|mermaid] [--pcap DIR] [--requests-csv FILE] [--requests-json FILE] [-q]";
   if (!parse_args(args, d, pos, vm, out, err, usage, help)) return help ? kOk : kBadInput;
   const std::string format = vm["output"].as<std::string>();
   if (format != "text" && format != "json" && format != "mermaid") {
@@ -61,6 +62,7 @@ int cmd_run(const Args& args, std::ostream& out, std::ostream& err) {
   options.extra_manifests = files_from(vm);
   options.overrides = overrides_from(vm);
   if (vm.count("requests-csv")) options.requests_csv = vm["requests-csv"].as<std::string>();
+  if (vm.count("requests-json")) options.requests_json = vm["requests-json"].as<std::string>();
   auto run = run_scenario(path, options, err);
   if (run.exit_code == kBadInput) return kBadInput;
   const auto& reports = run.reports;

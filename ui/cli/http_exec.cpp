@@ -1,11 +1,13 @@
 #include "http_exec.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
+#include "../render/atomic_file.h"
 #include "../render/pcap_writer.h"
 #include "packetwalk/model/dns/resolve_target.h"
 #include "packetwalk/model/ingress/http_target.h"
@@ -207,8 +209,52 @@ std::optional<render::ProbeReport> execute_http_probe(model::cluster::Cluster& c
   return std::move(run->report);
 }
 
-bool run_traffic_section(model::cluster::Cluster& cluster, const std::string& csv_path, std::string& text,
-                         std::string& error, bool& failed) {
+namespace {
+
+// Milliseconds rounded to the microsecond, as the CSV writes them.
+double ms3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+}  // namespace
+
+std::string requests_to_json(const ing::TrafficResult& r, const std::string& scenario) {
+  nlohmann::ordered_json j;
+  j["schema"] = "packetwalk/requests/v1";
+  j["scenario"] = scenario;
+  auto flows = nlohmann::ordered_json::array();
+  for (const auto& f : r.flows) {
+    nlohmann::ordered_json o;
+    o["name"] = f.name;
+    o["requests"] = f.requests;
+    o["dropped"] = f.dropped;
+    o["dropped_frames"] = f.dropped_frames;
+    o["retransmits"] = f.retransmits;
+    o["passed"] = f.passed;
+    flows.push_back(std::move(o));
+  }
+  j["flows"] = std::move(flows);
+  auto requests = nlohmann::ordered_json::array();
+  for (const auto& rec : r.records) {
+    nlohmann::ordered_json o;
+    o["flow"] = rec.flow;
+    o["request"] = rec.index;
+    o["start_ms"] = ms3(rec.start_ms);
+    o["status"] = rec.status;
+    o["service"] = rec.service;
+    o["backend_pod"] = rec.backend_pod;
+    o["route"] = rec.route;
+    o["router_pod"] = rec.router_pod;
+    o["latency_ms"] = ms3(rec.latency_ms);
+    o["dropped"] = rec.dropped;
+    o["dropped_frames"] = rec.dropped_frames;
+    o["retransmits"] = rec.retransmits;
+    requests.push_back(std::move(o));
+  }
+  j["requests"] = std::move(requests);
+  return j.dump(2) + "\n";
+}
+
+bool run_traffic_section(model::cluster::Cluster& cluster, const std::string& csv_path, const std::string& json_path,
+                         std::string& text, std::string& error, bool& failed) {
   failed = false;
   if (cluster.scenario().traffic.empty()) return true;
   std::ostringstream out;
@@ -216,14 +262,15 @@ bool run_traffic_section(model::cluster::Cluster& cluster, const std::string& cs
   if (!result) return false;
   out << "\n";
   ing::write_summary(out, *result);
+  // Whole files or none (render/atomic_file.h): CI reads these records after the run.
   if (!csv_path.empty()) {
-    std::ofstream csv(csv_path);
-    if (!csv) {
-      error = "cannot write " + csv_path;
-      return false;
-    }
+    std::ostringstream csv;
     ing::write_csv(csv, *result);
+    if (!render::write_file_atomically(csv_path, csv.str(), error)) return false;
   }
+  if (!json_path.empty() &&
+      !render::write_file_atomically(json_path, requests_to_json(*result, cluster.scenario().path), error))
+    return false;
   std::size_t bad = 0;
   for (const auto& f : result->flows) bad += f.passed ? 0 : 1;
   out << "traffic: " << result->flows.size() - bad << " passed, " << bad << " failed\n";

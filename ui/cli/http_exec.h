@@ -54,9 +54,14 @@ std::string http_to_json(const HttpRun& run);
 int trace_http(model::cluster::Cluster& cluster, const po::variables_map& vm, const model::load::HttpProbeSpec& http,
                std::ostream& out, std::ostream& err);
 
-// `packetwalk run`: the scenario's traffic entries; appends the summary to `text` (and writes CSV
-// to `csv_path`); `failed` when an expectation of an entry failed. false (with `error`) on bad input.
-bool run_traffic_section(model::cluster::Cluster& cluster, const std::string& csv_path, std::string& text,
-                         std::string& error, bool& failed);
+// `packetwalk run`: the scenario's traffic entries; appends the summary to `text` (and writes the
+// per-request records as CSV to `csv_path`, as JSON to `json_path`, when not ""); `failed` when an
+// expectation of an entry failed. false (with `error`) on bad input.
+bool run_traffic_section(model::cluster::Cluster& cluster, const std::string& csv_path, const std::string& json_path,
+                         std::string& text, std::string& error, bool& failed);
+
+// {"schema":"packetwalk/requests/v1","scenario":...,"flows":[...],"requests":[...]} (docs/json-output.md):
+// the same records as the CSV, keys in the CSV's column order.
+std::string requests_to_json(const model::ingress::TrafficResult& r, const std::string& scenario);
 
 }  // namespace packetwalk::ui::cli

@@ -2,7 +2,9 @@
 // from the controller pod to a backend pod (k8s-semantics.md §7.4 E); load runs over time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "packetwalk/model/ingress/http_target.h"
@@ -71,6 +73,50 @@ TEST(HttpFlow, SeedIngressRequestIsTwoConnections) {
   EXPECT_GT(flow.elapsed, response_time(leg2.result, leg2.from));
 }
 
+// `--to NODE:NODEPORT` with a Host header: the controller Service's NodePort reaches the
+// controller only on the node running it (externalTrafficPolicy Local: the others drop it in
+// KUBE-EXTERNAL-SERVICES), and from there the request is routed like one to the LoadBalancer.
+TEST(HttpFlow, NodePortWithHostHeaderReachesTheControllerOnItsNode) {
+  auto c = load("seed-api-ingress.yaml");
+  ASSERT_TRUE(c);
+  const auto* svc = c->services().find("ingress-nginx", "ingress-nginx-controller");
+  ASSERT_TRUE(svc);
+  int node_port = 0;
+  std::string controller_node;
+  for (const auto& p : svc->ports)
+    if (p.port == 80) {
+      node_port = p.node_port;
+      ASSERT_EQ(p.endpoints.size(), 1u);
+      controller_node = p.endpoints[0].node;
+    }
+  ASSERT_GT(node_port, 0);
+  ASSERT_FALSE(controller_node.empty());
+  load::HttpProbeSpec http;
+  http.present = true;
+  http.host = "api.example.com";
+  http.path = "/v1/users";
+  int served = 0;
+  for (const char* node : {"node-1", "node-2", "node-3"}) {
+    HttpClient client(*c, 1);
+    std::string error;
+    auto t = resolve_http(*c, client.runner(), "external/client", std::string("node/") + node + ":" + std::to_string(node_port),
+                          http, "default", error);
+    ASSERT_TRUE(t) << error;
+    auto flow = client.run(t->target);
+    if (node == controller_node) {
+      ++served;
+      EXPECT_EQ(flow.status, 200) << node << ": " << flow.outcome;
+      ASSERT_EQ(flow.served.size(), 1u);
+      EXPECT_EQ(flow.served[0].decision.route, "Ingress default/api-ingress");
+      EXPECT_EQ(flow.legs.size(), 2u);
+    } else {
+      EXPECT_EQ(flow.status, 0) << node;
+      EXPECT_NE(flow.outcome.find("has no local endpoints"), std::string::npos) << node << ": " << flow.outcome;
+    }
+  }
+  EXPECT_EQ(served, 1);
+}
+
 TEST(HttpFlow, DefaultBackendAndRoundRobin) {
   auto c = load("seed-api-ingress.yaml");
   ASSERT_TRUE(c);
@@ -124,6 +170,66 @@ TEST(Traffic, BurstAgainstTheRateLimit) {
   // limit-rps 100 with burst 500: 100 x 10 + 500 pass; the ConfigMap turns the rest into 429.
   EXPECT_NEAR(static_cast<double>(f.status.at(200)), 1500, 20);
   EXPECT_NEAR(static_cast<double>(f.status.at(429)), static_cast<double>(f.requests) - 1500, 20);
+}
+
+// Listeners have a service time and a connection limit (`serviceTime`, `connections`): each
+// backend pod serves `connections` requests at once for `serviceTime` each, FIFO. Checked with and
+// without `links:` (two code paths: the direct one and the link replay's event queue).
+// `service_ms` x rate / 2 pods must exceed 1 (one worker per pod cannot keep up).
+void expect_service_time_and_connection_limit(const std::string& scenario, const std::string& url, double rate,
+                                              double service_ms) {
+  SCOPED_TRACE(scenario);
+  auto entry = [&](double service_ms, int connections) {
+    load::TrafficSpec t;
+    t.name = "backend";
+    t.from = "external/client";
+    t.to = url;
+    t.rate = rate;
+    t.duration_s = 4;
+    t.service_time_ms = service_ms;
+    t.connections = connections;
+    return t;
+  };
+  auto run = [&](const load::TrafficSpec& t) {
+    auto c = load(scenario);
+    std::string error;
+    auto r = run_traffic(*c, {t}, 1, error);
+    EXPECT_TRUE(r) << error;
+    return r ? *r : TrafficResult{};
+  };
+  // Enough workers: every request takes exactly the extra service time, nothing waits.
+  // (With `links:`, a response moved later can meet a SYN-ACK on the uplink it missed before, a
+  // few ms at most; the rest are exact.)
+  auto fast = run(entry(1, 100)), slow = run(entry(service_ms, 100));
+  ASSERT_EQ(fast.records.size(), slow.records.size());
+  ASSERT_GT(fast.records.size(), 4 * rate * 0.7);
+  std::size_t exact = 0;
+  for (std::size_t i = 0; i < fast.records.size(); ++i) {
+    ASSERT_EQ(fast.records[i].status, 200) << "request " << i;
+    const double extra = slow.records[i].latency_ms - fast.records[i].latency_ms;
+    EXPECT_NEAR(extra, service_ms - 1, 4.0) << "request " << i;
+    exact += std::abs(extra - (service_ms - 1)) < 1e-6;
+  }
+  EXPECT_GE(exact, fast.records.size() * 9 / 10);
+  // One worker per pod at more than it can serve (rate / 2 pods x 50 ms > 1): requests on a pod
+  // finish one service time apart at the least, and the wait grows into the hundreds of ms.
+  auto one = run(entry(service_ms, 1));
+  std::map<std::string, std::vector<double>> done;
+  for (const auto& rec : one.records) done[rec.backend_pod].push_back(rec.start_ms + rec.latency_ms);
+  ASSERT_EQ(done.size(), 2u);
+  for (auto& [pod, times] : done) {
+    std::sort(times.begin(), times.end());
+    for (std::size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], service_ms - 0.5) << pod << " request " << i;
+  }
+  EXPECT_GT(one.flows[0].p99_ms, slow.flows[0].p99_ms * 3);
+  // A second worker per pod keeps up again: the long queue is gone.
+  auto two = run(entry(service_ms, 2));
+  EXPECT_LT(two.flows[0].p99_ms, one.flows[0].p99_ms / 2);
+}
+
+TEST(Traffic, BackendServiceTimeAndConnectionLimit) {
+  expect_service_time_and_connection_limit("seed-api-ingress.yaml", "http://api.example.com/v1/users", 50, 50);
+  expect_service_time_and_connection_limit("saturated-uplink.yaml", "http://shop.example.com/cart", 10, 300);
 }
 
 TEST(Traffic, ArrivalsFollowThePattern) {

@@ -2,6 +2,8 @@
 // filters, weights and ReferenceGrant.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "test_cluster.h"
 
 namespace packetwalk::model::ingress {
@@ -209,6 +211,56 @@ spec:
   for (int i = 0; i < 40; ++i) saw500 |= route_gateway(g, 80, get("cross.example.com", "/"), &streams.stream("x")).status == 500;
   EXPECT_TRUE(saw500);
   EXPECT_EQ(route_gateway(g, 80, get("granted.example.com", "/"), nullptr).status, 0);
+}
+
+// allowedRoutes.namespaces.from: Selector picks route namespaces by their labels, including the
+// kubernetes.io/metadata.name label the API server sets on every namespace.
+TEST(Gateway, AllowedRoutesSelectorPicksNamespacesByLabel) {
+  load::Diagnostics diags;
+  std::string routes;
+  for (const char* ns : {"team-a", "team-b", "team-c"})
+    routes += std::string("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: ") + ns +
+              "}\nspec:\n  parentRefs: [{name: sel, namespace: default}]\n  rules: [{backendRefs: [{name: s1, namespace: default, port: 80}]}]\n---\n";
+  auto c = build_cluster(kGateway + services() + R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-a, labels: {env: prod}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-b, labels: {env: dev}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: sel}
+spec:
+  gatewayClassName: example
+  listeners:
+  - name: prod
+    protocol: HTTP
+    port: 80
+    allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {env: prod}}}}
+  - name: by-name
+    protocol: HTTP
+    port: 81
+    allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {kubernetes.io/metadata.name: team-c}}}}
+---
+)" + routes,
+                         diags);
+  ASSERT_TRUE(c) << test::messages(diags);
+  std::map<std::string, std::string> accepted;
+  for (const auto& r : c->ingress().gateways().routes)
+    for (const auto& p : r.parents)
+      for (const auto& cond : p.conditions)
+        if (cond.type == "Accepted") accepted[r.route] = cond.status + " " + cond.reason;
+  EXPECT_EQ(accepted["HTTPRoute team-a/r"], "True Accepted");
+  EXPECT_EQ(accepted["HTTPRoute team-b/r"], "False NotAllowedByListeners");
+  EXPECT_EQ(accepted["HTTPRoute team-c/r"], "True Accepted");
+  const auto* g = c->ingress().gateways().find("default", "sel");
+  ASSERT_TRUE(g);
+  ASSERT_EQ(g->listeners.size(), 2u);
+  EXPECT_EQ(g->listeners[0].attached_routes, 1);  // team-a on prod
+  EXPECT_EQ(g->listeners[1].attached_routes, 1);  // team-c on by-name
 }
 
 TEST(Gateway, FiltersRedirectRewriteAndHeaders) {

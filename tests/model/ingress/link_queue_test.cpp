@@ -225,5 +225,54 @@ TEST(LoadLinks, ScenarioFieldsAreParsedAndCheckedWithTheirLines) {
   std::remove(path.c_str());
 }
 
+// Durations, sizes, rates and share ranges go through one reader (model/load/scenario_units.cpp):
+// the same spelling rules and the same kind of error, at the value's line, for every field.
+TEST(ScenarioUnits, EveryQuantityIsReadAndCheckedTheSameWay) {
+  const std::string path = testing::TempDir() + "units.yaml";
+  {
+    std::ofstream out(path);
+    out << "apiVersion: packetwalk/v1\nkind: Scenario\n"
+           "links: {bandwidth: 1.5gbit}\n"
+           "traffic:\n"
+           "  - {name: good, from: external/client, to: http://x/, duration: 1.5m, serviceTime: 250ms,\n"
+           "     every: 2, burstLength: 5e2ms, requestSize: 2kb, responseSize: 64MiB,\n"
+           "     expect: {status: {\"200\": [0.5, 1]}, dropped: [0, 0.25], p99: 2s}}\n"
+           "  - {name: bad, from: external/client, to: http://x/, duration: 10x, serviceTime: -1s,\n"
+           "     requestSize: 0, responseSize: [1], every: {a: 1}, burstLength: 5MS,\n"
+           "     expect: {status: {\"200\": [0.5, 0.1]}, dropped: 0.5}}\n";
+  }
+  load::Diagnostics diags;
+  auto s = load::load_scenario(path, diags);
+  std::string all;
+  for (const auto& d : diags.all()) all += load::format_diagnostic(d) + "\n";
+  EXPECT_DOUBLE_EQ(s.links.bandwidth_bps, 1.5e9);
+  ASSERT_EQ(s.traffic.size(), 2u);
+  const auto& good = s.traffic[0];
+  EXPECT_DOUBLE_EQ(good.duration_s, 90);
+  EXPECT_DOUBLE_EQ(good.service_time_ms, 250);
+  EXPECT_DOUBLE_EQ(good.every_s, 2);
+  EXPECT_DOUBLE_EQ(good.burst_length_s, 0.5);
+  EXPECT_EQ(good.request_bytes, 2000);
+  EXPECT_EQ(good.response_bytes, 64 << 20);
+  EXPECT_DOUBLE_EQ(good.expect_status.at("200").min, 0.5);
+  EXPECT_DOUBLE_EQ(good.expect_dropped->max, 0.25);
+  EXPECT_DOUBLE_EQ(*good.expect_p99_ms, 2000);
+  for (const char* needle : {
+           "units.yaml:8:65: error: traffic[1].duration: expected a positive duration such as 10s, 500ms or 2m, got \"10x\"",
+           "units.yaml:8:83: error: traffic[1].serviceTime: expected a positive duration such as 10s, 500ms or 2m, got \"-1s\"",
+           "units.yaml:9:19: error: traffic[1].requestSize: expected a size from 1 byte to 64MiB such as 4096, 4KiB or 1MiB, got \"0\"",
+           "units.yaml:9:36: error: traffic[1].responseSize: expected a size from 1 byte to 64MiB such as 4096, 4KiB or 1MiB, got a list",
+           "units.yaml:9:48: error: traffic[1].every: expected a positive duration such as 10s, 500ms or 2m, got a mapping",
+           "units.yaml:9:69: error: traffic[1].burstLength: expected a positive duration such as 10s, 500ms or 2m, got \"5MS\"",
+           "traffic[1].expect.status.200: shares must satisfy 0 <= min <= max <= 1",
+           "traffic[1].expect.dropped: expected [min, max] shares between 0 and 1"})
+    EXPECT_NE(all.find(needle), std::string::npos) << needle << "\n" << all;
+  // Bad values do not leak into the entry: the defaults stay.
+  EXPECT_EQ(s.traffic[1].request_bytes, load::TrafficSpec{}.request_bytes);
+  EXPECT_FALSE(s.traffic[1].expect_dropped);
+  EXPECT_TRUE(s.traffic[1].expect_status.empty());
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace packetwalk::model::ingress

@@ -496,7 +496,7 @@ spec:
   https.tls = true;
   auto d = route_nginx(t, https, client());
   EXPECT_EQ(d.status, 0);
-  EXPECT_NE(notes(d).find("default self-signed certificate: the tls section of Ingress default/shop does not name it"),
+  EXPECT_NE(notes(d).find("default (fake) certificate \"Kubernetes Ingress Controller Fake Certificate\" (the tls section of Ingress default/shop does not name it)"),
             std::string::npos) << notes(d);
   https.host = "empty.example.com";
   EXPECT_NE(notes(route_nginx(t, https, client())).find("has no secretName"), std::string::npos);

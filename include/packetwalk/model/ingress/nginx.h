@@ -82,6 +82,15 @@ struct NginxServer {
   bool wildcard() const { return host.size() > 2 && host.substr(0, 2) == "*."; }
 };
 
+// The certificate ingress-nginx serves when no Secret applies: the self-signed one it generates at
+// start (its subject CN), unless --default-ssl-certificate names another (not modelled).
+inline constexpr const char* kNginxFakeCertificate = "Kubernetes Ingress Controller Fake Certificate";
+
+// What the controller serves for HTTPS to this server, for people: "Secret ns/name", "Secret
+// ns/name NOT FOUND: default (fake) certificate served instead", "default (fake) certificate
+// (why)". Servers without a tls section answer HTTPS too, with the default certificate.
+std::string certificate_text(const NginxServer& s);
+
 struct IgnoredObject {
   std::string ref;
   load::SourcePos pos;

@@ -38,6 +38,8 @@ struct RequestRecord {
   std::string router_pod;
   double latency_ms = 0;
   bool dropped = false;   // a frame of it met a full transmit queue (`links:`)
+  int dropped_frames = 0; // its frames those queues refused (every device, every try)
+  int retransmits = 0;    // segments TCP resent for it after a drop (a lost pure ACK is not resent)
 };
 
 struct FlowStats {
@@ -50,6 +52,8 @@ struct FlowStats {
   std::map<std::string, std::size_t> pods;      // backend pod -> count
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
   std::size_t dropped = 0;        // requests that lost a frame to a full transmit queue (`links:`)
+  std::uint64_t dropped_frames = 0;  // their frames refused (= the sum of the links' drops)
+  std::uint64_t retransmits = 0;     // segments TCP resent for them
   std::vector<LinkStats> links;   // every limited device, when the scenario has `links:`
   std::vector<std::string> checks;  // "PASS status 429 share 49.7% in [45%, 55%]"
   bool passed = true;
@@ -69,6 +73,8 @@ std::optional<TrafficResult> run_traffic(cluster::Cluster& cluster, const std::v
 std::vector<double> arrival_times(const load::TrafficSpec& spec, sim::RandomStream& stream);
 
 void write_summary(std::ostream& out, const TrafficResult& r);
+// One row per request. Columns, in this order (new ones are only ever appended):
+// flow,request,start_ms,status,service,backend_pod,route,router_pod,latency_ms,dropped,dropped_frames,retransmits
 void write_csv(std::ostream& out, const TrafficResult& r);
 
 }  // namespace packetwalk::model::ingress
