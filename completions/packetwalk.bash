@@ -23,7 +23,7 @@ _packetwalk() {
 
   local cmd=${words[1]}
   case $prev in
-    -f|--filename|--scenario|--junit|--requests-csv|--path)
+    -f|--filename|--scenario|--junit|--requests-csv|--requests-json|--path)
       COMPREPLY=($(compgen -f -- "$cur"))
       compopt -o filenames 2>/dev/null
       return ;;
@@ -57,7 +57,7 @@ _packetwalk() {
   local flags
   case $cmd in
     trace) flags="$common --scenario --from --to -p --protocol -n --namespace --method --header --host --path -o --output --pcap -q --quiet -v --verbose" ;;
-    run) flags="$common --scenario -o --output --pcap --requests-csv -q --quiet -v --verbose" ;;
+    run) flags="$common --scenario -o --output --pcap --requests-csv --requests-json -q --quiet -v --verbose" ;;
     rules) flags="$common --scenario --node --mode -t --table" ;;
     graph) flags="$common --scenario -n --namespace -o --output" ;;
     test) flags="--path --junit -j --jobs --shard --filter --update-golden --cni --proxy-mode --no-progress -h --help" ;;
@@ -66,11 +66,11 @@ _packetwalk() {
     explain) flags="$common --scenario --from --to --port -n --namespace" ;;
     reach) flags="$common --scenario --port -n --namespace -A --all-namespaces --all-pairs -o --output --no-progress" ;;
     generate) flags="--nodes --namespaces --pods --services --policies --label-variety --seed -o --output -h --help" ;;
-    diff) flags="--cni --against-cni --proxy-mode --seed --port --services -n --namespace -A --all-namespaces -o --output --path -h --help" ;;
+    diff) flags="--cni --against-cni --proxy-mode --seed --port --services -n --namespace -A --all-namespaces -o --output --no-progress --path -h --help" ;;
     lint) flags="$common --scenario -o --output" ;;
     routes) flags="$common --scenario --request --gateway --client --method --header --host --path -o --output" ;;
     materialize) flags="$common --scenario --prefix -o --output" ;;
-    verify) flags="$common --scenario --runs --timeout --prefix --mutate -v --verbose -q --quiet" ;;
+    verify) flags="$common --scenario --runs --timeout --prefix --mutate -v --verbose -q --quiet --no-progress" ;;
     version|help) flags="" ;;
   esac
   if [[ $cur == -* ]]; then

@@ -137,8 +137,19 @@ ReachDiff compute_reach_diff(const cluster::Cluster& before, const cluster::Clus
   oa.ports.clear();
   ob.extra_ports = extra_ports(match.before, match.after, options.reach.ports);
   oa.extra_ports = extra_ports(match.after, match.before, options.reach.ports);
+  // Progress (the CLI's bar) counts source pods over both versions, then one step per version's
+  // Service flows: each compute_reach counts its own sources from 0, so they are offset here.
+  const std::uint64_t total = match.before.size() + match.after.size() + (options.services ? 2 : 0);
+  std::uint64_t offset = 0;
+  auto report = [&](std::uint64_t done) {
+    if (options.reach.progress) options.reach.progress(offset + done, total);
+  };
+  if (options.reach.progress) ob.progress = oa.progress = [&](std::uint64_t done, std::uint64_t) { report(done); };
   const auto mb = compute_reach(before, ob);
+  offset = match.before.size();
   const auto ma = compute_reach(after, oa);
+  offset += match.after.size();
+  report(0);
   std::set<ReachPort> ports(mb.ports.begin(), mb.ports.end());
   ports.insert(ma.ports.begin(), ma.ports.end());
   diff.ports.assign(ports.begin(), ports.end());
@@ -168,7 +179,9 @@ ReachDiff compute_reach_diff(const cluster::Cluster& before, const cluster::Clus
 
   if (options.services) {
     const auto sb = compute_service_reach(before, options.reach);
+    report(1);
     const auto sa = compute_service_reach(after, options.reach);
+    report(2);
     std::map<SvcKey, std::pair<const ServiceReachCell*, const ServiceReachCell*>> sflows;
     std::set<std::string> svc_b, svc_a;
     std::set<std::pair<std::string, ReachPort>> sport_b, sport_a;

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "diff_output.h"
 #include "options.h"
+#include "progress.h"
 #include "suite.h"
 
 namespace packetwalk::ui::cli {
@@ -45,6 +46,7 @@ int cmd_diff(const Args& args, std::ostream& out, std::ostream& err) {
       "namespace,n", po::value<std::string>(), "only pods (and Services) of this namespace (default: all but kube-system)")(
       "all-namespaces,A", po::bool_switch(), "include kube-system");
   add_output_option(d, "text | json | md", "text");
+  add_progress_option(d);
   d.add_options()("path", po::value<std::vector<std::string>>()->composing(),
                   "OLD_PATH NEW_PATH (positional; each a scenario file, or a manifest file or directory)");
   po::positional_options_description pos;
@@ -86,6 +88,8 @@ int cmd_diff(const Args& args, std::ostream& out, std::ostream& err) {
   options.reach.all_namespaces = vm["all-namespaces"].as<bool>();
   options.services = vm["services"].as<bool>();
 
+  ProgressBar bar(err, "diff", 0, progress_wanted(vm, out, err));  // counts from here: loading is work too
+  options.reach.progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   Overrides before = overrides_from(vm), after = before;
   if (cni_mode) after.cni = vm["against-cni"].as<std::string>();
   const std::string old_path = paths[0], new_path = cni_mode ? paths[0] : paths[1];
@@ -103,6 +107,7 @@ int cmd_diff(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   const auto diff = model::query::compute_reach_diff(*old_version.cluster, *new_version.cluster, options);
+  bar.clear();
   const DiffLabels labels{old_path, new_path, options.services};
   if (format == "json") write_diff_json(out, diff, labels);
   else if (format == "md") write_diff_markdown(out, diff, labels);

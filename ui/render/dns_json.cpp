@@ -97,7 +97,10 @@ ordered_json lookup_json(const dns::NameLookup& lookup) {
 std::string dns_to_json(const dns::NameLookup& lookup) {
   ordered_json j;
   j["schema"] = "packetwalk/dns/v1";
-  for (auto& [k, v] : lookup_json(lookup).items()) j[k] = v;
+  // A named object: items() of a temporary would dangle once the loop starts (C++20 range-for
+  // keeps only the proxy alive, not the object it points into).
+  const ordered_json body = lookup_json(lookup);
+  for (const auto& [k, v] : body.items()) j[k] = v;
   return j.dump(2) + "\n";
 }
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""The progress bar of `packetwalk reach` and `packetwalk test` (ui/cli/progress.h), on real
-pseudo-terminals.
+"""The progress bar of `packetwalk reach`, `test`, `diff` and `verify` (ui/cli/progress.h), on
+real pseudo-terminals.
 
 Usage: progress_test.py PACKETWALK REPO
 
 stdout and stderr each get their own pty (raw mode, so the bytes arrive as written), so the test
 sees exactly what a person's terminal would, and can compare stdout with a redirected run's.
 PACKETWALK_PROGRESS_AFTER_MS stands in for a workload slow enough to pass the 1 s delay.
+`verify` builds the cluster in network namespaces: its bar is checked where that works (root,
+netns; otherwise verify exits 4 and only its acceptance of --no-progress is checked).
 """
+import json
 import os
 import re
 import pty
@@ -74,9 +77,23 @@ BAR = b"\r\x1b[K"  # each drawing starts by returning to the line's start and er
 
 reach = ["reach", "--scenario", "scenarios/policy/api-server-policy.yaml"]
 suite = ["test", "scenarios/services", "-j", "2"]
+diff_versions = ["tests/data/diff/shop.yaml", "tests/data/diff/shop-db-policy.yaml", "--cni", "calico"]
+diff = ["diff"] + diff_versions + ["--services"]
+# One prefix for every verify run: it is in verify's first line, which must read the same each time.
+verify = ["verify", "-q", "--prefix", f"pwpb{os.getpid() % 100000}", "scenarios/verify/clusterip-no-endpoints.yaml"]
 # Work that ends well within the real 1 s delay, even in the sanitizer build (several times slower).
-quick = {"reach": reach, "test": ["test", "scenarios/seed/pod-to-pod-same-node.yaml"]}
-for label, args in (("reach", reach), ("test", suite)):
+# verify takes longer than that (it builds namespaces): it has no such check.
+quick = {"reach": reach, "test": ["test", "scenarios/seed/pod-to-pod-same-node.yaml"], "diff": diff}
+
+commands = [("reach", reach), ("test", suite), ("diff", diff)]
+_, verify_err, verify_status = run(verify + ["--no-progress"], False, False)
+check(verify_status != 2, "verify: accepts --no-progress", verify_err.decode(errors="replace")[-300:])
+if verify_status == 4:  # not root, or no network namespaces here: verify says why
+    print("skip verify: it cannot run here: " + verify_err.decode(errors="replace").strip()[-200:])
+else:
+    commands.append(("verify", verify))
+
+for label, args in commands:
     plain_out, plain_err, plain_status = run(args, False, False)
 
     out, err, status = run(args, True, True, delay_ms=0)
@@ -88,8 +105,9 @@ for label, args in (("reach", reach), ("test", suite)):
           f"status {status} vs {plain_status}\n{out[:300]!r}\n{plain_out[:300]!r}")
     check(BAR not in out, f"{label}: nothing of the bar on stdout", repr(out[:200]))
 
-    _, err, _ = run(quick[label], True, True)  # the real delay
-    check(label.encode() + b"  [" not in err, f"{label}: no bar for work that ends within 1 s", repr(err[-200:]))
+    if label in quick:
+        _, err, _ = run(quick[label], True, True)  # the real delay
+        check(label.encode() + b"  [" not in err, f"{label}: no bar for work that ends within 1 s", repr(err[-200:]))
 
     _, err, _ = run(args + ["--no-progress"], True, True, delay_ms=0)
     check(BAR not in err, f"{label}: --no-progress shows none", repr(err[-200:]))
@@ -108,6 +126,24 @@ total = int(re.search(rb"^(\d+) scenarios?:", out, re.M).group(1))  # the summar
 drawings = [d for d in err.split(BAR) if d.startswith(b"test  [")]
 check(bool(drawings) and drawings[-1].split()[-2] == f"{total}/{total}".encode(),
       "test: the bar counts scenarios up to their number", repr(drawings[-3:]))
+
+# diff counts both versions' pods (reach's pod lists), then one step per version's Service flows.
+pods = sum(len(json.loads(run(["reach", "-f", v, "--cni", "calico", "-o", "json"], False, False)[0])["pods"])
+           for v in diff_versions[:2])
+for args, total in ((diff, pods + 2), (diff[:-1], pods)):
+    _, err, _ = run(args, True, True, delay_ms=0)
+    drawings = [d for d in err.split(BAR) if d.startswith(b"diff  [")]
+    check(bool(drawings) and drawings[-1].split()[-2] == f"{total}/{total}".encode(),
+          f"diff{' --services' if args is diff else ''}: the bar counts both versions' pods"
+          f"{' and their Services' if args is diff else ''} up to {total}", repr(drawings[-3:]))
+
+if verify_status != 4:
+    # verify prints as it goes: the bar is erased before each line, and counts probes.
+    out, err, _ = run(verify[:1] + verify[2:], True, True, delay_ms=0)  # not -q: a line per probe
+    probes = int(re.search(rb": (\d+) probes,", out).group(1))
+    drawings = [d for d in err.split(BAR) if d.startswith(b"verify  [")]
+    check(bool(drawings) and drawings[-1].split()[-2] == f"{probes}/{probes}".encode(),
+          "verify: the bar counts probes up to their number", repr(drawings[-3:]))
 
 print(f"{failures} failed")
 sys.exit(1 if failures else 0)

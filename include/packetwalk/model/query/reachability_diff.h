@@ -25,7 +25,8 @@
 namespace packetwalk::model::query {
 
 struct DiffOptions {
-  ReachOptions reach;    // ports (added to the declared ones), namespace scope
+  ReachOptions reach;    // ports (added to the declared ones), namespace scope; its `progress`
+                         // counts both versions' source pods, then (services) one step per version
   bool services = false; // also pod -> Service flows
 };
 
