@@ -6,10 +6,15 @@
 #include <imgui.h>
 #include <stb_image_write.h>  // implemented in libstb: no STB_IMAGE_WRITE_IMPLEMENTATION here
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <ostream>
+#include <string>
 #include <vector>
+
+#include "../render/atomic_file.h"
 
 namespace packetwalk::ui::gui {
 
@@ -33,18 +38,22 @@ void setup_style() {
   s.ItemSpacing = ImVec2(6, 4);
 }
 
-bool write_png(const std::string& path, int w, int h, std::ostream& err) {
+bool write_png(const std::string& path, int w, int h, std::string& error) {
   std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
   glFinish();
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
   glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
   stbi_flip_vertically_on_write(1);  // GL's origin is bottom-left
-  if (!stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3)) {
-    err << "packetwalk-gui: cannot write " << path << "\n";
+  // Encoded in memory, then written through a temporary file: an interrupted capture never
+  // leaves half a PNG under the name a workshop script or CI job looks for.
+  std::string png;
+  auto append = [](void* out, void* data, int size) { static_cast<std::string*>(out)->append(static_cast<const char*>(data), static_cast<std::size_t>(size)); };
+  if (!stbi_write_png_to_func(append, &png, w, h, 3, pixels.data(), w * 3)) {
+    error = "cannot encode " + path;
     return false;
   }
-  return true;
+  return render::write_file_atomically(path, png, error);
 }
 
 }  // namespace
@@ -56,7 +65,7 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
         << "). Run it on a desktop, or headless under a virtual display: xvfb-run -a packetwalk-gui ...\n";
     return 3;
   }
-  const bool headless = config.screenshot || config.bench_frames > 0;
+  const bool headless = config.screenshot || config.bench_frames > 0 || config.exit_after_exports;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -83,6 +92,9 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
   using Clock = std::chrono::steady_clock;
   double ui_total = 0, frame_total = 0;
   int measured = 0, frame = 0, code = 0;
+  // An export of the window waits for the frame after the click, so the export form is closed.
+  std::optional<std::string> png_export;
+  int png_export_frame = 0;
   double last = glfwGetTime();
   while (!glfwWindowShouldClose(win)) {
     glfwPollEvents();
@@ -114,10 +126,35 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
       }
       if (measured >= config.bench_frames) break;
     }
+    if (png_export && frame >= png_export_frame) {
+      std::string error;
+      UiState& ui = workspace.state();
+      if (write_png(*png_export, fbw, fbh, error)) {
+        ui.status = "exported " + *png_export;
+        ui.export_error.clear();
+      } else {
+        ui.status = "export failed: " + error;
+        ui.export_error = error;
+        if (config.exit_after_exports) {
+          err << "packetwalk-gui: " << error << "\n";
+          code = 3;
+        }
+      }
+      png_export.reset();
+    }
+    if (!png_export) {
+      png_export = workspace.take_png_request();
+      png_export_frame = std::max(frame + 2, kCaptureFrame);
+    }
     if (config.screenshot && frame == kCaptureFrame) {
-      if (!write_png(*config.screenshot, fbw, fbh, err)) code = 3;
+      std::string error;
+      if (!write_png(*config.screenshot, fbw, fbh, error)) {
+        err << "packetwalk-gui: " << error << "\n";
+        code = 3;
+      }
       break;
     }
+    if (config.exit_after_exports && !png_export && frame >= kCaptureFrame) break;
     glfwSwapBuffers(win);
     ++frame;
   }

@@ -16,9 +16,11 @@ struct AppConfig {
   int height = 1000;
   std::optional<std::string> screenshot;  // headless: render a few frames, write this PNG, return
   int bench_frames = 0;                   // headless: replay for this many frames, print timings
+  bool exit_after_exports = false;        // headless: carry out the queued exports, then return
 };
 
-// Exit code: 0 done; 3 when no window can be opened (no X display) or the PNG cannot be written.
+// Exit code: 0 done; 3 when no window can be opened (no X display), or, headless, the PNG cannot
+// be written. In a session, an export's outcome goes to the status line instead.
 int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, std::ostream& err);
 
 }  // namespace packetwalk::ui::gui

@@ -20,16 +20,31 @@ int main(int argc, char** argv) {
     std::cerr << "packetwalk-gui: " << error << "\n";
     return 2;
   }
+  // Exporting only the JSON needs no window (and no display): the same request the export form
+  // makes, carried out at once.
+  if (options->export_json && !options->export_png && !options->screenshot && options->bench_frames == 0) {
+    workspace.apply_requests();
+    const std::string& failed = workspace.state().export_error;
+    if (!failed.empty()) std::cerr << "packetwalk-gui: " << failed << "\n";
+    return failed.empty() ? 0 : 3;
+  }
   AppConfig config;
   config.title = "packetwalk - " + session->snapshot().title;
   config.width = options->width;
   config.height = options->height;
   config.screenshot = options->screenshot;
   config.bench_frames = options->bench_frames;
+  config.exit_after_exports = options->export_json || options->export_png;
   if (config.bench_frames > 0) {
     const auto& snap = session->snapshot();
     std::cout << "bench: " << snap.cluster->inventory().nodes.size() << " nodes, " << snap.cluster->inventory().pods.size()
               << " pods, " << snap.probes.size() << " probes, " << snap.total_hops << " hops\n";
   }
-  return run_app(workspace, config, std::cout, std::cerr);
+  const int code = run_app(workspace, config, std::cout, std::cerr);
+  // A headless JSON export that failed (written in the first frame) fails the run too.
+  if (code == 0 && options->export_json && !workspace.state().export_error.empty()) {
+    std::cerr << "packetwalk-gui: " << workspace.state().export_error << "\n";
+    return 3;
+  }
+  return code;
 }

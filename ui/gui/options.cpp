@@ -12,7 +12,8 @@ namespace {
 
 const char* const kUsage =
     "Usage: packetwalk-gui [SCENARIO.yaml | -f PATH...] [--probe NAME] [--at-hop K|last|drop]\n"
-    "                      [--screenshot FILE.png] [--size WxH] [--bench-frames N]\n";
+    "                      [--screenshot FILE.png] [--size WxH] [--bench-frames N]\n"
+    "                      [--export-json FILE] [--export-png FILE] [--diff PATH]\n";
 
 std::optional<long> parse_long(std::string_view s) {
   long v = 0;
@@ -48,7 +49,10 @@ std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, s
       "at-hop", po::value<std::string>(), "put the replay on hop K (0-based, over all legs), 'last' or 'drop'")(
       "screenshot", po::value<std::string>(), "render without input, write this PNG and exit")(
       "size", po::value<std::string>(), "window size WxH (default 1600x1000)")(
-      "bench-frames", po::value<int>(), "replay for N frames, print the mean frame time and exit");
+      "bench-frames", po::value<int>(), "replay for N frames, print the mean frame time and exit")(
+      "export-json", po::value<std::string>(), "write the selected probe's trace as JSON (as `packetwalk trace -o json`) and exit")(
+      "export-png", po::value<std::string>(), "export a PNG of the window, as the Export button does, and exit")(
+      "diff", po::value<std::string>(), "open the diff view: flows PATH (scenario, manifest file or folder) opens and closes");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "scenario");
   po::options_description all;
@@ -91,6 +95,9 @@ std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, s
     }
   }
   if (vm.count("screenshot")) o.screenshot = vm["screenshot"].as<std::string>();
+  if (vm.count("export-json")) o.export_json = vm["export-json"].as<std::string>();
+  if (vm.count("export-png")) o.export_png = vm["export-png"].as<std::string>();
+  if (vm.count("diff")) o.diff = vm["diff"].as<std::string>();
   if (vm.count("size")) {
     auto s = parse_size(vm["size"].as<std::string>());
     if (!s) {

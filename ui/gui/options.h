@@ -4,6 +4,7 @@
 //
 //   packetwalk-gui [SCENARIO.yaml | -f PATH...] [--probe NAME] [--at-hop K]
 //                  [--screenshot FILE.png] [--size WxH] [--bench-frames N]
+//                  [--export-json FILE] [--export-png FILE] [--diff PATH]
 
 #include <iosfwd>
 #include <optional>
@@ -25,6 +26,11 @@ struct GuiOptions {
   std::optional<std::string> probe;     // --probe: select this probe at start
   std::optional<HopRef> at_hop;         // --at-hop: put the replay cursor on this hop
   std::optional<std::string> screenshot;
+  // Headless File > Export: the same requests the export form's buttons make, then exit.
+  std::optional<std::string> export_json;
+  std::optional<std::string> export_png;
+  // --diff: open the diff view against this second version (as the file dialog's Compare does).
+  std::optional<std::string> diff;
   int width = 1600;
   int height = 1000;
   int bench_frames = 0;  // > 0: render this many frames while replaying, print mean frame time, exit

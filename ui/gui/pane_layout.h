@@ -43,4 +43,7 @@ inline PaneLayout compute_pane_layout(float width, float height) {
   return l;
 }
 
+// The diff view, when open, covers the topology and the timeline: its rows are wide.
+inline PaneRect diff_pane(const PaneLayout& l) { return {l.topology.x, l.topology.y, l.topology.w + l.timeline.w, l.topology.h}; }
+
 }  // namespace packetwalk::ui::gui

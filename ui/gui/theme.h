@@ -48,4 +48,8 @@ inline constexpr Rgb kMarkDeliver{40, 160, 70};
 inline constexpr Rgb kPass{40, 160, 70};
 inline constexpr Rgb kFail{222, 30, 40};
 
+// Diff view: the badge in front of each changed flow.
+inline constexpr Rgb kDiffOpened{150, 214, 150};
+inline constexpr Rgb kDiffClosed{244, 160, 150};
+
 }  // namespace packetwalk::ui::gui::theme

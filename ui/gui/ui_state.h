@@ -47,6 +47,18 @@ struct UiState {
   std::string probe_form_error;  // the last request_probe's error, shown in the form
   bool probe_form_open = false;
   std::string status;            // one line for the replay bar ("reloaded", "reload failed: ...")
+  // Export (export_form): the JSON is written by the workspace, the PNG by app.cpp after the
+  // next frame is rendered (so the form itself is not in the picture).
+  bool export_form_open = false;
+  std::optional<std::string> request_export_json;
+  std::optional<std::string> request_export_png;
+  std::string export_error;      // the last export's error ("" when it worked)
+  // Diff view: the file dialog picks the second version; the workspace computes the diff.
+  bool file_dialog_open = false;
+  std::string file_dialog_dir;   // the folder the dialog lists ("" = the loaded source's folder)
+  std::optional<std::string> request_diff;
+  bool diff_open = false;        // the diff view covers the topology and timeline panes
+  std::string diff_error;        // why the last request_diff failed
 
   void move_cursor(double c) {
     cursor = c;

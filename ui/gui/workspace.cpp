@@ -2,8 +2,10 @@
 
 #include <imgui.h>
 
+#include <filesystem>
 #include <sstream>
 
+#include "export.h"
 #include "pane_layout.h"
 #include "replay.h"
 
@@ -63,7 +65,20 @@ bool Workspace::start(const GuiOptions& o, std::string& error) {
     }
     ui_.move_cursor(static_cast<double>(hop));
   }
+  ui_.request_export_json = o.export_json;
+  ui_.request_export_png = o.export_png;
+  if (o.diff && !std::filesystem::exists(*o.diff)) {
+    error = "--diff: no such file or folder: " + *o.diff;
+    return false;
+  }
+  ui_.request_diff = o.diff;
   return true;
+}
+
+std::optional<std::string> Workspace::take_png_request() {
+  auto r = std::move(ui_.request_export_png);
+  ui_.request_export_png.reset();
+  return r;
 }
 
 void Workspace::apply_requests() {
@@ -77,6 +92,31 @@ void Workspace::apply_requests() {
       ui_.probe_form_error = error;
     }
     ui_.request_probe.reset();
+  }
+  if (ui_.request_export_json) {
+    std::string error;
+    if (export_trace_json(session_.snapshot(), ui_.probe, *ui_.request_export_json, error)) {
+      ui_.status = "exported " + *ui_.request_export_json;
+      ui_.export_error.clear();
+    } else {
+      ui_.status = "export failed: " + error;
+      ui_.export_error = error;
+    }
+    ui_.request_export_json.reset();
+  }
+  if (ui_.request_diff) {
+    std::ostringstream err;
+    if (auto d = compute_diff_view(session_.snapshot(), *ui_.request_diff, err)) {
+      diff_ = std::move(*d);
+      ui_.diff_open = true;
+      ui_.file_dialog_open = false;
+      ui_.status = "diff: " + diff_->summary();
+    } else {
+      const std::string text = err.str();
+      ui_.diff_error = "cannot load " + *ui_.request_diff + (text.empty() ? "" : ": " + text.substr(0, text.find('\n')));
+      ui_.status = ui_.diff_error;
+    }
+    ui_.request_diff.reset();
   }
   if (ui_.request_reload) {
     ui_.request_reload = false;
@@ -108,15 +148,22 @@ void Workspace::frame(float width, float height, double dt) {
   const PaneLayout l = compute_pane_layout(width, height);
   if (begin_pane("##replay", l.replay_bar, ImGuiWindowFlags_NoTitleBar)) {
     bar_.draw(snap, ui_);
-    form_.draw(snap, ui_);  // a modal popup, opened from the bar
+    form_.draw(snap, ui_);  // modal popups, opened from the bar
+    export_form_.draw(snap, ui_);
+    file_dialog_.draw(snap, ui_);
   }
   ImGui::End();
   if (begin_pane("Objects", l.object_tree)) tree_.draw(snap, ui_);
   ImGui::End();
-  if (begin_pane("Topology", l.topology, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) topology_.draw(snap, ui_);
-  ImGui::End();
-  if (begin_pane("Timeline", l.timeline, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) timeline_.draw(snap, ui_);
-  ImGui::End();
+  if (ui_.diff_open && diff_) {
+    if (begin_pane("Diff", diff_pane(l))) diff_panel_.draw(*diff_, ui_);
+    ImGui::End();
+  } else {
+    if (begin_pane("Topology", l.topology, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) topology_.draw(snap, ui_);
+    ImGui::End();
+    if (begin_pane("Timeline", l.timeline, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) timeline_.draw(snap, ui_);
+    ImGui::End();
+  }
   if (begin_pane("Inspector", l.inspector)) inspector_.draw(snap, ui_);
   ImGui::End();
   if (begin_pane("Rules", l.rules)) rules_.draw(snap, ui_);

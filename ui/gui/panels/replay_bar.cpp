@@ -37,6 +37,16 @@ void ReplayBar::draw(const Snapshot& snap, UiState& ui) {
   }
   ImGui::SameLine();
   if (ImGui::Button("Reload")) ui.request_reload = true;
+  ImGui::SameLine();
+  if (ImGui::Button("Export...")) {
+    ui.export_form_open = true;
+    ui.export_error.clear();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Diff...")) {
+    ui.file_dialog_open = true;
+    ui.diff_error.clear();
+  }
   if (!ui.status.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", ui.status.c_str());
