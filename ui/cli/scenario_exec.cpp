@@ -78,6 +78,9 @@ ScenarioRun run_scenario(const std::string& path, const ScenarioRunOptions& opti
   if (adjust) adjust(loaded_scenario, diags);
   std::vector<double> times = {0};
   for (const auto& probe : loaded_scenario.probes) times.push_back(probe.at);
+  // The state after the last change too, though no probe looks at it: a mistake in an entry after
+  // the last probe (a Deployment that does not exist, say) is reported, never silently skipped.
+  if (!loaded_scenario.timeline.empty()) times.push_back(loaded_scenario.timeline.back().at);
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
   std::vector<model::cluster::TimedCluster> clusters;

@@ -190,6 +190,19 @@ TEST(RunCommand, ScenarioWithBadClusterCidrIsRejected) {
   fs::remove_all(dir);
 }
 
+// A timeline entry no probe waits for is still played: its mistake is an error, not skipped.
+TEST(RunCommand, TimelineEntryAfterTheLastProbeIsStillChecked) {
+  auto dir = temp_dir("late-timeline");
+  write(dir / "s.yaml", "apiVersion: packetwalk/v1\nkind: Scenario\ntimeline:\n"
+                        "  - {at: 10s, scale: {kind: Deployment, name: nope, replicas: 1}}\n"
+                        "probes:\n  - {name: early, at: 5s, from: default/coredns, to: \"1.1.1.1:53\"}\n");
+  auto r = call(cmd_run, {"run", (dir / "s.yaml").string(), "-q"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("s.yaml:4:5: error: timeline at 10s: scale:"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  fs::remove_all(dir);
+}
+
 TEST(VersionCommand, PrintsTheProjectVersion) {
   auto r = call(cmd_version, {"version"});
   EXPECT_EQ(r.code, 0);
