@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "../render/atomic_file.h"
 #include "verify_scripts.h"
@@ -376,7 +377,31 @@ std::map<std::string, std::string> Lab::traced_probe(const std::map<std::string,
       }
     }
   };
-  drain(400);
+  // A monitor that has not yet joined the trace multicast group misses the first packets, and the
+  // comparison would start at a later one (seen on a loaded machine: the SYN lost, an ACK taken for
+  // the request). So wait until every monitor's namespace lists a NETLINK_NETFILTER socket in
+  // NFNLGRP_NFTRACE (group 9, bit 0x100 of /proc/PID/net/netlink's Groups), up to 10 s.
+  auto subscribed = [](pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/net/netlink");
+    std::string line;
+    std::getline(f, line);  // the header
+    while (std::getline(f, line)) {
+      std::istringstream words(line);
+      std::string sk, groups;
+      int family = -1;
+      unsigned long port = 0;
+      if (!(words >> sk >> family >> port >> groups)) continue;
+      if (family == 12 && (std::strtoul(groups.c_str(), nullptr, 16) & 0x100UL)) return true;
+    }
+    return false;
+  };
+  const auto give_up = Clock::now() + std::chrono::seconds(10);
+  for (const auto& m : monitors) {
+    while (!subscribed(m.pid) && Clock::now() < give_up && !InterruptGuard::interrupted())
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!subscribed(m.pid)) error = "nft monitor trace did not start in " + m.ns + " within 10 s";
+  }
+  drain(100);
   if (!InterruptGuard::interrupted()) run = probe(real_ns, protocol, host, port, 1, timeout_s, error, size);
   drain(300);
   for (auto& m : monitors) {
