@@ -18,7 +18,8 @@ constexpr net::Port kEphemeralHigh = 60999;
 // the probe's reason, or "" when the first packet got out (or was stopped otherwise).
 std::string local_send_error(const trace::Trace& t) {
   if (t.legs.empty()) return "";
-  const std::string_view sender = t.legs.front().hops.empty() ? "" : t.legs.front().hops.front().netns;
+  // A copy: the conditional's two sides only meet as a temporary std::string (clang -Wdangling-gsl).
+  const std::string sender = t.legs.front().hops.empty() ? std::string() : t.legs.front().hops.front().netns;
   for (const auto& hop : t.legs.front().hops) {
     if (hop.action == trace::HopAction::Transmit || hop.netns != sender) return "";
     if (hop.action != trace::HopAction::Drop) continue;
