@@ -193,9 +193,9 @@ std::optional<HttpRequest> parse_request(const std::vector<std::uint8_t>& bytes)
     auto name = std::string(trim(std::string_view(line).substr(0, colon)));
     auto value = std::string(trim(std::string_view(line).substr(colon + 1)));
     if (iequals(name, "host")) {
-      // nginx refuses a Host holding a control character, a tab included (ngx_http_validate_host:
-      // 400); the header's own tabs around the value are whitespace and already trimmed.
-      if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+      // A Host is a uri-host with an optional port (RFC 9110 7.2): no whitespace or control
+      // character inside (nginx: 400). Whitespace around the value is the header's, already trimmed.
+      if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
         return std::nullopt;
       split_host_port(value, r.host, r.host_port);
       has_host = true;

@@ -162,6 +162,7 @@ TEST(HttpText, HeadersWithControlCharactersAreNotHttp) {
   EXPECT_FALSE(parse_request(bytes("GET / HTTP/1.1\r\nHost: a\r\nX: a\nb\r\n\r\n")));
   EXPECT_FALSE(parse_request(bytes(std::string("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", 35))));
   EXPECT_FALSE(parse_request(bytes("GET / HTTP/1.1\r\nHost: foo.\t: v2\r\n\r\n")));  // fuzz-ingress
+  EXPECT_FALSE(parse_request(bytes("GET / HTTP/1.1\r\nHost: bapost :x\r\n\r\n")));  // fuzz-ingress
   auto tab = parse_request(bytes("GET / HTTP/1.1\r\nHost: a\r\nX: a\tb\r\n\r\n"));
   ASSERT_TRUE(tab);
   EXPECT_EQ(tab->header("x"), "a\tb");

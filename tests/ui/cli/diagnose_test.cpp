@@ -278,7 +278,9 @@ manifests:
     EXPECT_NE(routing(d).find(k.says), std::string::npos) << k.url << ": " << routing(d);
   }
   // The route that did not attach gets the attachment fix, not the path-match one.
-  const auto orphan = failed_step(run("http://orphan.example.com/"));
+  // Kept alive: failed_step points into the Diagnosis (ASan caught a pointer into a temporary).
+  const auto orphan_diagnosis = run("http://orphan.example.com/");
+  const auto orphan = failed_step(orphan_diagnosis);
   ASSERT_NE(orphan, nullptr);
   EXPECT_NE(orphan->fix.find("is not attached"), std::string::npos) << orphan->fix;
   fs::remove_all(dir);
