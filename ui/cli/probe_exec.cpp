@@ -3,9 +3,20 @@
 #include <algorithm>
 
 #include "packetwalk/model/dns/resolve_target.h"
+#include "packetwalk/model/load/scenario.h"
 #include "packetwalk/model/query/target.h"
 
 namespace packetwalk::ui::cli {
+
+ProbeInput probe_input(const model::load::ProbeSpec& probe) {
+  ProbeInput in;
+  in.name = probe.name;
+  in.from = probe.from;
+  in.to = probe.to;
+  in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
+  in.size = probe.size;
+  return in;
+}
 
 std::optional<render::ProbeReport> execute_probe(model::cluster::Cluster& cluster, model::query::ProbeRunner& runner,
                                                  const ProbeInput& in, std::string& error) {

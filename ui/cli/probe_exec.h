@@ -19,6 +19,9 @@ struct ProbeInput {
   std::optional<int> size;  // IP total length of the first packet (a scenario probe's `size:`; kProbeSizeMtu: full size)
 };
 
+// A scenario's probe as the runner takes it (TCP when the scenario names no protocol).
+ProbeInput probe_input(const model::load::ProbeSpec& probe);
+
 // Runs one probe; on a resolution error returns nullopt and sets `error`.
 std::optional<render::ProbeReport> execute_probe(model::cluster::Cluster& cluster, model::query::ProbeRunner& runner,
                                                  const ProbeInput& in, std::string& error);

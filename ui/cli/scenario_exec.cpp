@@ -124,12 +124,7 @@ ScenarioRun run_scenario(const std::string& path, const ScenarioRunOptions& opti
     if (is_http_probe(probe.to, probe.http)) {  // HTTP through ingress/Gateway, both connections (http_exec.h)
       report = execute_http_probe(now, http_client, probe, expectation_text(probe.expect, probe.size), error);
     } else {
-      ProbeInput in;
-      in.name = probe.name;
-      in.from = probe.from;
-      in.to = probe.to;
-      in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
-      in.size = probe.size;
+      const ProbeInput in = probe_input(probe);
       report = execute_probe(now, runner, in, error);
       if (report && probe.expect.present) {
         auto check = model::dns::check_expectation(probe.expect, report->dns, report->result);

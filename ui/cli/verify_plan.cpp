@@ -129,15 +129,7 @@ void mutate(ProbePlan& p, const std::string& what) {
 bool plan_probes(model::cluster::Cluster& cluster, const PlanOptions& options, std::vector<ProbePlan>& plans,
                  std::string& error) {
   std::vector<ProbeInput> inputs;
-  for (const auto& probe : cluster.scenario().probes) {
-    ProbeInput in;
-    in.name = probe.name;
-    in.from = probe.from;
-    in.to = probe.to;
-    in.protocol = probe.protocol.empty() ? "TCP" : probe.protocol;
-    in.size = probe.size;
-    inputs.push_back(in);
-  }
+  for (const auto& probe : cluster.scenario().probes) inputs.push_back(probe_input(probe));
   if (inputs.empty()) inputs = generated_probes(cluster);
 
   model::query::ProbeRunner runner(cluster.topology(), cluster.spec().seed);

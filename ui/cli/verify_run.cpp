@@ -16,7 +16,6 @@
 #include <sstream>
 #include <thread>
 
-#include "../render/atomic_file.h"
 #include "verify_scripts.h"
 #include "verify_trace.h"
 
@@ -69,9 +68,13 @@ pid_t spawn(const std::vector<std::string>& argv, int* in_fd, int* out_fd, int* 
   return pid;
 }
 
+// The script's own mkstemp file, private to this run and deleted after: written in place (no
+// reader can see it half-written, so the temporary-and-rename of user outputs is not needed).
 bool write_file(const std::string& path, const std::string& text) {
-  std::string error;
-  return render::write_file_atomically(path, text, error);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  return static_cast<bool>(f);
 }
 
 }  // namespace

@@ -120,15 +120,7 @@ bool Session::load(std::ostream& err) {
     if (listing.rule_count() > 0) snap.rules.emplace(ns.id, std::move(listing));
   }
   snap_ = std::move(snap);
-  for (const auto& spec : cluster_->scenario().probes) {
-    cli::ProbeInput in;
-    in.name = spec.name;
-    in.from = spec.from;
-    in.to = spec.to;
-    in.protocol = spec.protocol.empty() ? "TCP" : spec.protocol;
-    in.size = spec.size;
-    snap_.probes.push_back(run_probe(in, false, &spec));
-  }
+  for (const auto& spec : cluster_->scenario().probes) snap_.probes.push_back(run_probe(cli::probe_input(spec), false, &spec));
   for (const auto& in : ad_hoc) snap_.probes.push_back(run_probe(in, true, nullptr));
   rebuild_axis();
   return true;
