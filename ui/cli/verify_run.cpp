@@ -308,12 +308,14 @@ bool Lab::start_server(const std::string& real_ns, const std::string& ident, con
 }
 
 std::vector<Observation> Lab::probe(const std::string& real_ns, const std::string& protocol, const std::string& host,
-                                    int port, int runs, double timeout_s, std::string& error, int size) {
+                                    int port, int runs, double timeout_s, std::string& error, int size,
+                                    int source_port) {
   std::vector<Observation> out;
   std::ostringstream t;
   t << timeout_s;
   auto r = run_command({find_program("ip"), "netns", "exec", real_ns, env_.python, "-c", kClient, protocol, host,
-                        std::to_string(port), std::to_string(runs), t.str(), std::to_string(size)},
+                        std::to_string(port), std::to_string(runs), t.str(), std::to_string(size),
+                        std::to_string(source_port)},
                        runs * (timeout_s * 2 + 1) + 10);
   if (r.interrupted) {
     error = "interrupted";
@@ -405,7 +407,9 @@ std::map<std::string, std::string> Lab::traced_probe(const std::map<std::string,
     if (!subscribed(m.pid)) error = "nft monitor trace did not start in " + m.ns + " within 10 s";
   }
   drain(100);
-  if (!InterruptGuard::interrupted()) run = probe(real_ns, protocol, host, port, 1, timeout_s, error, size);
+  if (next_trace_port_ > 32767) next_trace_port_ = 20000;
+  if (!InterruptGuard::interrupted())
+    run = probe(real_ns, protocol, host, port, 1, timeout_s, error, size, next_trace_port_++);
   drain(300);
   for (auto& m : monitors) {
     kill(m.pid, SIGTERM);

@@ -79,11 +79,15 @@ public:
   bool start_server(const std::string& real_ns, const std::string& ident, const std::vector<std::string>& specs,
                     std::string& error);
   std::vector<Observation> probe(const std::string& real_ns, const std::string& protocol, const std::string& host,
-                                 int port, int runs, double timeout_s, std::string& error, int size = 0);
+                                 int port, int runs, double timeout_s, std::string& error, int size = 0,
+                                 int source_port = 0);
   std::string conntrack_listing(const std::string& real_ns);  // "" without conntrack(8)
   // One more client run, with the kernel's rule tracing on: each script of `nft_scripts` (real
   // namespace -> nft script, see verify_trace.h) is loaded, `nft monitor trace` listens in that
-  // namespace while the client runs, and the tracing table is deleted again. Returns each
+  // namespace while the client runs, and the tracing table is deleted again. The run sends from a
+  // source port below the kernel's ephemeral range, a new one each time, so that its packets open
+  // a new conntrack entry: reusing the 4-tuple of an earlier run that is still in the table skips
+  // the nat chains, and the trace would show fewer rules than the model's first packet. Returns each
   // namespace's monitor output; the run's observation goes to `run`.
   std::map<std::string, std::string> traced_probe(const std::map<std::string, std::string>& nft_scripts,
                                                   const std::string& real_ns, const std::string& protocol,
@@ -105,6 +109,7 @@ private:
   const Environment& env_;
   bool built_ = false;
   std::vector<Server> servers_;
+  int next_trace_port_ = 20000;  // traced runs' source ports: 20000-32767, under ip_local_port_range
 };
 
 // Names under /run/netns starting with PREFIX + "-".

@@ -54,6 +54,8 @@ proto, host, port, runs, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3]), i
 # size: the IP length of each UDP datagram (20 bytes of IP and 8 of UDP header, the rest payload),
 # sent with DF set and no local fragmentation (IP_PMTUDISC_DO); 0: a short message
 size = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+# source: a fixed source port (0: the kernel picks one from its ephemeral range)
+source = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 UNREACH = (errno.EHOSTUNREACH, errno.ENETUNREACH)
 
 def failure(e):
@@ -77,6 +79,9 @@ def one():
     s = socket.socket(socket.AF_INET, kind)
     s.settimeout(timeout)
     try:
+        if source:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("", source))
         s.connect((host, port))
         if proto == "udp":
             if size:
