@@ -2,13 +2,9 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <optional>
-#include <sstream>
-
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
 
 #include "packetwalk/model/load/input_limits.h"
+#include "yaml_builder.h"
 
 namespace packetwalk::model::load::detail {
 
@@ -143,52 +139,62 @@ void ParseContext::warning(const SourcePos& at, const std::string& path, std::st
   diags_.warning(at, object_, path.empty() ? std::string(text) : path + ": " + std::string(text));
 }
 
-// Parser events are only counted: where the second document of a text starts, if it has one.
-class DocumentCounter : public YAML::EventHandler {
-public:
-  int documents = 0;
-  YAML::Mark last_start;
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    ++documents;
-    last_start = mark;
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
+namespace {
 
-static std::optional<YAML::Mark> second_document(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentCounter counter;
-  // At most two documents are asked for, so a parser that never reaches the end still stops.
-  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
-  }
-  if (counter.documents < 2) return std::nullopt;
-  return counter.last_start;
+void report_parser_error(ParseContext& ctx, const YAML::Mark& mark, const std::string& msg) {
+  auto at = ctx.pos(mark);
+  if (at.line == 0) at = ctx.pos(YAML::Mark{});  // position of the document itself
+  ctx.error(at, "", "malformed YAML: " + msg);
 }
 
-// Counts the nodes reachable from `node` with aliases followed, stopping once `budget` is spent:
-// an alias bomb shares its nodes in memory, but anything that walks it pays for every copy.
-static bool expands_within(const YAML::Node& node, std::size_t& budget) {
-  if (budget == 0) return false;
-  --budget;
-  if (node.IsSequence()) {
-    for (const auto& child : node) {
-      if (!expands_within(child, budget)) return false;
-    }
-  } else if (node.IsMap()) {
-    for (const auto& kv : node) {
-      if (!expands_within(kv.first, budget) || !expands_within(kv.second, budget)) return false;
-    }
-  }
-  return true;
+void report_too_deep(ParseContext& ctx, const YAML::Mark& mark, int depth) {
+  ctx.error(ctx.pos(mark), "", "malformed YAML: nested more than " + std::to_string(depth) + " levels deep");
 }
+
+// Reports what parse_document found wrong with one document, or hands it to `visit`.
+void take_document(ParseContext& ctx, ParsedDocument& parsed, int first_line,
+                   const std::function<void(YamlDocument&)>& visit) {
+  using Outcome = ParsedDocument::Outcome;
+  switch (parsed.outcome) {
+    case Outcome::kEmpty:
+      return;
+    case Outcome::kSecondDocument:
+      ctx.error(ctx.pos(parsed.mark), "",
+                "malformed YAML: unexpected content after the end of the document (wrong indentation?)");
+      return;
+    case Outcome::kContainsItself:
+      ctx.error(ctx.pos(parsed.mark), "",
+                "YAML alias *" + parsed.detail +
+                    " refers to a node that contains it, so the document would be infinite; packetwalk refuses it "
+                    "(docs/limits.md)");
+      return;
+    case Outcome::kTooLarge:
+      ctx.error(ctx.pos(parsed.mark), "",
+                "YAML aliases expand this document to more than " + std::to_string(limits::kMaxExpandedNodes) +
+                    " nodes (an alias bomb?); packetwalk refuses it (docs/limits.md)");
+      return;
+    case Outcome::kTooDeep:
+      report_too_deep(ctx, parsed.mark, parsed.depth);
+      return;
+    case Outcome::kMalformed:
+      report_parser_error(ctx, parsed.mark, parsed.detail);
+      return;
+    case Outcome::kDocument:
+      break;
+  }
+  try {
+    YamlDocument doc{parsed.root, first_line};
+    visit(doc);
+  } catch (const YAML::DeepRecursion& e) {  // the loader's own reads of the tree
+    ctx.set_document_line(first_line);
+    report_too_deep(ctx, e.mark, e.depth());
+  } catch (const YAML::Exception& e) {
+    ctx.set_document_line(first_line);
+    report_parser_error(ctx, e.mark, e.msg);
+  }
+}
+
+}  // namespace
 
 void visit_yaml_stream(std::string_view text, ParseContext& ctx, const std::function<void(YamlDocument&)>& visit) {
   // A UTF-8 byte order mark is legal at the start; drop it so columns on line 1 stay right.
@@ -202,42 +208,15 @@ void visit_yaml_stream(std::string_view text, ParseContext& ctx, const std::func
     ctx.set_document_line(0);
     return;
   }
-  for (const auto& chunk : chunks) {
-    ctx.set_document_line(chunk.first_line);
-    try {
-      // yaml-cpp ends a block collection at a less-indented line and silently starts a new
-      // document there ("- a\nb: c"); YAML (and kubectl) reject that, so do we. Counted on the
-      // parser's events, never with LoadAll: on some malformed input ("{}{}\n,") LoadAll finds
-      // empty documents forever (found by fuzzing), while each call here consumes input or stops.
-      std::string chunk_text(chunk.text);
-      if (auto second = second_document(chunk_text)) {
-        ctx.error(ctx.pos(*second), "",
-                  "malformed YAML: unexpected content after the end of the document (wrong indentation?)");
-        continue;
-      }
-      std::vector<YAML::Node> parsed{YAML::Load(chunk_text)};
-      for (auto& root : parsed) {
-        if (root.IsNull()) continue;
-        std::size_t budget = limits::kMaxExpandedNodes;
-        if (!expands_within(root, budget)) {
-          ctx.error(ctx.pos(root.Mark()), "",
-                    "YAML aliases expand this document to more than " + std::to_string(limits::kMaxExpandedNodes) +
-                        " nodes (an alias bomb?); packetwalk refuses it (docs/limits.md)");
-          continue;
-        }
-        YamlDocument doc{root, chunk.first_line};
-        visit(doc);
-        ctx.set_document_line(chunk.first_line);
-      }
-    } catch (const YAML::DeepRecursion& e) {
-      ctx.error(ctx.pos(e.mark), "",
-                "malformed YAML: nested more than " + std::to_string(e.depth()) + " levels deep");
-    } catch (const YAML::Exception& e) {
-      auto at = ctx.pos(e.mark);
-      if (at.line == 0) at = ctx.pos(YAML::Mark{});  // position of the document itself
-      ctx.error(at, "", "malformed YAML: " + e.msg);
-    }
-  }
+  // Each document is parsed once (yaml_builder.h), and a large file's on two threads; the
+  // results come back in order, so diagnostics and objects do too.
+  std::vector<std::string_view> texts;
+  texts.reserve(chunks.size());
+  for (const auto& chunk : chunks) texts.push_back(chunk.text);
+  parse_documents(texts, [&](std::size_t i, ParsedDocument& parsed) {
+    ctx.set_document_line(chunks[i].first_line);
+    take_document(ctx, parsed, chunks[i].first_line, visit);
+  });
   ctx.set_document_line(0);
 }
 

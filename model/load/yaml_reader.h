@@ -80,8 +80,9 @@ struct YamlDocument {
 
 // Splits `text` at document markers and parses each document on its own, so a syntax error in one
 // document is reported (with its position) and the others still load. Empty documents are dropped.
-// Documents whose aliases expand past limits::kMaxExpandedNodes, and files with more documents
-// than limits::kMaxObjects, are reported as errors and not returned.
+// Documents whose aliases expand past limits::kMaxExpandedNodes or that contain themselves
+// (`&a [*a]`), and files with more documents than limits::kMaxObjects, are reported as errors
+// and not returned. Each document is parsed once (yaml_builder.h).
 std::vector<YamlDocument> parse_yaml_stream(std::string_view text, ParseContext& ctx);
 // The same, handing each document to `visit` as soon as it is parsed, so that only one
 // document's YAML tree is in memory at a time (what the manifest loader uses for large files).

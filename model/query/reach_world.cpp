@@ -61,17 +61,17 @@ ReachInputs ReachWorld::inputs() const {
   return in;
 }
 
-std::unique_ptr<ReachWorld> build_reach_world(const load::Scenario& scenario, load::Diagnostics& diags) {
+std::unique_ptr<ReachWorld> build_reach_world(load::Scenario scenario, load::Diagnostics& diags) {
   // The first steps of Cluster::build, in its order, so the pods are the same ones.
   auto w = std::make_unique<ReachWorld>();
-  w->scenario = scenario;
+  w->scenario = std::move(scenario);
   dns::add_coredns_addon(w->scenario.cluster, w->scenario.manifests);
   ingress::install_default_controllers(w->scenario.manifests, diags);
   w->inventory = kube::build_inventory(w->scenario.cluster, w->scenario.manifests, diags);
   if (diags.has_errors()) return nullptr;
-  const std::string& cni = scenario.cluster.cni;
+  const std::string& cni = w->scenario.cluster.cni;
   if (cni != "flannel" && cni != "calico") {
-    diags.error({scenario.path, 0, 0}, "", "cni \"" + cni + "\" is not supported yet (supported: flannel, calico)");
+    diags.error({w->scenario.path, 0, 0}, "", "cni \"" + cni + "\" is not supported yet (supported: flannel, calico)");
     return nullptr;
   }
   if (!cni_enforces_policy(cni)) {

@@ -210,7 +210,7 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
     model::load::Diagnostics diags;
     auto inputs = load_inputs(scenario, files_from(vm), overrides_from(vm), diags);
     std::unique_ptr<model::query::ReachWorld> world;
-    if (!diags.has_errors()) world = model::query::build_reach_world(inputs, diags);
+    if (!diags.has_errors()) world = model::query::build_reach_world(std::move(inputs), diags);
     if (!world || diags.has_errors()) {
       print_diagnostics(diags, err);
       err << "packetwalk: " << diags.error_count() << " error" << (diags.error_count() == 1 ? "" : "s")
