@@ -17,6 +17,8 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   c->scenario_ = scenario;
   // kubeadm's CoreDNS joins the manifests: its pods and Service go through everything below.
   dns::add_coredns_addon(c->scenario_.cluster, c->scenario_.manifests);
+  // coreDnsDown scales that Deployment to zero, before anything is placed or proxied.
+  apply_manifest_faults(c->scenario_, c->scenario_.manifests, diags);
   // Ingresses without a controller get ingress-nginx, Gateways their data plane, as objects: the
   // steps below place, address and proxy them like any other workload.
   c->installed_ = ingress::install_default_controllers(c->scenario_.manifests, diags);
@@ -80,6 +82,7 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   apply_faults(c->scenario_, c->inventory_, c->services_, c->placement_, c->topology_, diags);
   if (diags.has_errors()) return nullptr;
   c->dns_ = dns::ClusterDns::build(c->scenario_.cluster, c->scenario_.manifests, c->inventory_, c->services_, diags);
+  c->dns_->set_answer_delay(coredns_answer_delay(c->scenario_, diags));
   if (diags.has_errors()) return nullptr;
   c->dns_->assign_applications(c->placement_, c->topology_, c->applications_);
   c->ingress_ = ingress::IngressRuntime::build(c->scenario_.manifests, c->inventory_, c->services_, c->placement_,

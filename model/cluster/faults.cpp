@@ -4,6 +4,8 @@
 #include <set>
 
 #include "packetwalk/model/kubeproxy/iptables_proxier.h"
+#include "packetwalk/model/kubeproxy/ipvs_proxier.h"
+#include "packetwalk/model/kubeproxy/nftables_proxier.h"
 
 namespace packetwalk::model::cluster {
 
@@ -91,6 +93,24 @@ void remove_hairpin_masquerade(datapath::Netns& netns) {
   netns.nft.link();
 }
 
+// Everything kube-proxy programs on the node in `mode`, gone as if it never ran: its iptables
+// chains (IPVS mode keeps some too), nftables' `table ip kube-proxy`, IPVS's virtual servers, its
+// ipsets and the addresses of kube-ipvs0 (which made the Service addresses local).
+void remove_kube_proxy_state(datapath::Topology& topology, datapath::NetnsId ns, const std::string& mode) {
+  auto& netns = topology.netns(ns);
+  remove_kube_proxy_rules(netns.netfilter);
+  if (mode == "nftables") {
+    std::erase_if(netns.nft.tables, [](const datapath::NftTable& t) {
+      return t.family() == "ip" && t.name() == kubeproxy::kNftTable;
+    });
+    netns.nft.link();
+  } else if (mode == "ipvs") {
+    netns.ipvs.assign({});
+    std::erase_if(netns.ipsets, [](const auto& entry) { return entry.first.rfind("KUBE-", 0) == 0; });
+    if (auto dummy = topology.find_iface(ns, kubeproxy::kIpvsDummyDevice)) topology.iface(*dummy).addresses.clear();
+  }
+}
+
 }  // namespace
 
 void remove_kube_proxy_rules(datapath::Netfilter& nf) {
@@ -108,6 +128,36 @@ void remove_kube_proxy_rules(datapath::Netfilter& nf) {
   }
 }
 
+void apply_manifest_faults(const load::Scenario& scenario, load::ManifestSet& manifests, load::Diagnostics& diags) {
+  for (const auto& fault : scenario.faults) {
+    if (fault.kind != FaultKind::CoreDnsDown) continue;
+    auto it = std::find_if(manifests.deployments.begin(), manifests.deployments.end(), [](const kube::Deployment& d) {
+      return d.meta.namespace_ == "kube-system" && d.meta.name == "coredns";
+    });
+    if (it == manifests.deployments.end()) {
+      diags.error(fault.pos, "faults", "coreDnsDown: no Deployment kube-system/coredns in the cluster" +
+                                           std::string(scenario.cluster.dns.enabled ? "" : " (cluster.dns.enabled is false)"));
+      continue;
+    }
+    // kubectl -n kube-system scale deployment coredns --replicas=0: the pods go, and with them the
+    // kube-dns endpoints; kube-proxy then programs the Service as one without endpoints.
+    it->replicas = 0;
+  }
+}
+
+sim::Time coredns_answer_delay(const load::Scenario& scenario, load::Diagnostics& diags) {
+  sim::Time delay;
+  for (const auto& fault : scenario.faults) {
+    if (fault.kind != FaultKind::CoreDnsSlow) continue;
+    if (!scenario.cluster.dns.enabled) {
+      diags.error(fault.pos, "faults", "coreDnsSlow: cluster.dns.enabled is false: there is no CoreDNS to slow down");
+      continue;
+    }
+    delay = std::max(delay, sim::Time::ns(static_cast<std::int64_t>(fault.seconds * 1e9 + 0.5)));
+  }
+  return delay;
+}
+
 void apply_faults(const load::Scenario& scenario, const kube::Inventory& inventory, const kube::ServiceState& services,
                   const cni::Placement& placement, datapath::Topology& topology, load::Diagnostics& diags) {
   for (const auto& fault : scenario.faults) {
@@ -115,6 +165,7 @@ void apply_faults(const load::Scenario& scenario, const kube::Inventory& invento
       if (placement.underlay != datapath::kNone) topology.segment(placement.underlay).mtu = static_cast<std::uint32_t>(fault.value);
       continue;
     }
+    if (!load::fault_has_node(fault.kind)) continue;  // CoreDNS: apply_manifest_faults, coredns_answer_delay
     auto node_it = placement.node_netns.find(fault.node);
     const kube::NodeInfo* node = inventory.find_node(fault.node);
     if (node_it == placement.node_netns.end() || !node) {
@@ -126,11 +177,8 @@ void apply_faults(const load::Scenario& scenario, const kube::Inventory& invento
     switch (fault.kind) {
       case FaultKind::KubeProxyDown:
       case FaultKind::KubeProxyStale: {
-        if (scenario.cluster.proxy_mode != "iptables") {
-          diags.error(fault.pos, "faults", load::fault_text(fault) + ": supported with proxyMode iptables only");
-          continue;
-        }
-        remove_kube_proxy_rules(netns.netfilter);
+        const std::string& mode = scenario.cluster.proxy_mode;
+        remove_kube_proxy_state(topology, ns, mode);
         netns.kube_proxy_running = false;
         if (fault.kind == FaultKind::KubeProxyStale) {
           // Stopped on the timeline: the rules of its last sync, endpoints that may be gone included.
@@ -139,7 +187,19 @@ void apply_faults(const load::Scenario& scenario, const kube::Inventory& invento
           else if (!without_services(services, fault, seen, diags)) continue;
           kubeproxy::ProxyConfig proxy;
           proxy.cluster_cidr = scenario.cluster.pod_cidr;
-          kubeproxy::program_iptables(seen, *node, proxy, netns.netfilter);
+          const kubeproxy::ProxyNode proxy_node{node->name, node->internal_ip};
+          if (mode == "nftables") {
+            kubeproxy::program_nftables(seen, proxy_node, proxy, {scenario.cluster.service_cidr}, netns.nft);
+          } else if (mode == "ipvs") {
+            // kubelet's KUBE-FIREWALL stayed; the sync writes its rule again.
+            if (auto it = netns.netfilter.filter.chains.find("KUBE-FIREWALL"); it != netns.netfilter.filter.chains.end()) {
+              it->second.rules.clear();
+              netns.netfilter.filter.index_cache.reset();
+            }
+            kubeproxy::program_ipvs(seen, proxy_node, proxy, topology, ns);
+          } else {
+            kubeproxy::program_iptables(seen, *node, proxy, netns.netfilter);
+          }
         }
         break;
       }
@@ -172,7 +232,23 @@ void apply_faults(const load::Scenario& scenario, const kube::Inventory& invento
       case FaultKind::BridgeNfCallIptablesOff:
         netns.sysctls.bridge_nf_call_iptables = false;
         break;
-      case FaultKind::UnderlayMtu: break;
+      case FaultKind::LinkDelay:
+      case FaultKind::LinkLoss: {
+        // One netem qdisc on eth0 holds both settings (`tc qdisc replace dev eth0 root netem delay
+        // 50ms loss 30%`); a second fault of a kind replaces the first's value.
+        auto eth0 = topology.find_iface(ns, "eth0");
+        if (!eth0) {
+          diags.error(fault.pos, "faults", "node " + fault.node + " has no eth0 to add netem to");
+          continue;
+        }
+        auto& dev = topology.iface(*eth0);
+        if (fault.kind == FaultKind::LinkDelay) dev.netem.delay = sim::Time::ns(static_cast<std::int64_t>(fault.seconds * 1e9 + 0.5));
+        else dev.netem.loss_percent = fault.percent;
+        break;
+      }
+      case FaultKind::UnderlayMtu:
+      case FaultKind::CoreDnsDown:
+      case FaultKind::CoreDnsSlow: break;
     }
   }
 }

@@ -17,6 +17,11 @@
 //                   from every endpoint chain of the node (iptables KUBE-SEP-*, nftables endpoint-*);
 //   bridgeNfCallIptablesOff  net.bridge.bridge-nf-call-iptables = 0 in the node's namespace:
 //                   bridged frames skip iptables (and so conntrack's un-NAT).
+//   coreDnsDown     Deployment kube-system/coredns scaled to 0 (apply_manifest_faults, before the
+//                   inventory): kube-dns has no endpoints, kube-proxy rejects its traffic;
+//   coreDnsSlow     CoreDNS answers each query that much later (coredns_answer_delay);
+//   linkDelay, linkLoss  a netem qdisc on the node's eth0 (Interface::netem): frames leaving it
+//                   are delayed, or lost with the given probability from the seeded random streams.
 
 #include <vector>
 
@@ -29,7 +34,14 @@
 
 namespace packetwalk::model::cluster {
 
-// Errors (unknown node or Service, unsupported proxy mode) point at the fault's entry.
+// Faults that change objects rather than the datapath (coreDnsDown), applied to the manifests
+// before the inventory is built.
+void apply_manifest_faults(const load::Scenario& scenario, load::ManifestSet& manifests, load::Diagnostics& diags);
+
+// The extra time CoreDNS takes to answer (the largest coreDnsSlow; zero without one).
+sim::Time coredns_answer_delay(const load::Scenario& scenario, load::Diagnostics& diags);
+
+// Errors (unknown node or Service) point at the fault's entry.
 void apply_faults(const load::Scenario& scenario, const kube::Inventory& inventory, const kube::ServiceState& services,
                   const cni::Placement& placement, datapath::Topology& topology, load::Diagnostics& diags);
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "packetwalk/model/dns/cluster_dns.h"
+
 namespace packetwalk::model::cluster {
 
 namespace {
@@ -37,6 +39,10 @@ class Player {
 public:
   Player(const load::Scenario& scenario, load::Diagnostics& diags) : state_(scenario), diags_(diags) {
     state_.timeline.clear();  // played here; the clusters need not carry it
+    // kubeadm's CoreDNS objects are objects of the state, so an entry can scale, delete or replace
+    // them (`scale: {kind: Deployment, namespace: kube-system, name: coredns, replicas: 0}`, which
+    // the coreDnsDown fault also amounts to). Cluster::build leaves objects that exist alone.
+    dns::add_coredns_addon(state_.cluster, state_.manifests);
   }
 
   // The cluster for the state so far, rebuilt only when something changed.

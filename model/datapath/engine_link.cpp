@@ -1,4 +1,6 @@
 // Links, the Linux bridge and VXLAN: how a frame leaves one device and reaches the next.
+#include <cstdio>
+
 #include "engine_pass.h"
 
 namespace packetwalk::model::datapath {
@@ -44,7 +46,8 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
       vxlan_transmit(out, std::move(p), t);
       return;
     case IfaceKind::Ethernet: {
-      emit(HopAction::Transmit, o.netns, out, p, t);
+      if (!netem(out, p, t)) return;
+      emit(HopAction::Transmit, o.netns, out, p, t, netem_note(o));
       if (o.segment != kNone && topology_.segment(o.segment).mtu && p.length > topology_.segment(o.segment).mtu) {
         const auto& seg = topology_.segment(o.segment);
         emit_drop(o.netns, out, p, t, DropReason::MtuExceeded,
@@ -77,6 +80,34 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
       emit_drop(o.netns, out, p, t, DropReason::Unclaimed, o.name + " is a dummy device: packets sent to it vanish");
       return;
   }
+}
+
+// The device's netem qdisc, at enqueue: a lost frame never reaches the driver (tcpdump, which
+// taps dev_hard_start_xmit, never sees it); a delayed one leaves `delay` later.
+bool PacketEngine::netem(IfaceId out, const net::Packet& p, sim::Time& t) {
+  const Interface& o = topology_.iface(out);
+  if (o.netem.loss_percent > 0) {
+    auto& stream = random_.stream("netem/" + topology_.netns(o.netns).name + "/" + o.name);
+    if (stream.bernoulli(o.netem.loss_percent / 100)) {
+      char pct[32];
+      std::snprintf(pct, sizeof pct, "%g", o.netem.loss_percent);
+      emit_drop(o.netns, out, p, t, DropReason::LinkLoss,
+                "netem loss " + std::string(pct) + "% on " + o.name + ": the qdisc dropped the frame");
+      return false;
+    }
+  }
+  t += o.netem.delay;
+  return true;
+}
+
+std::string PacketEngine::netem_note(const Interface& o) {
+  // As tc prints it: whole units (50ms, 1.5s as 1500ms, 250us).
+  const std::int64_t ns = o.netem.delay.count_ns();
+  if (ns == 0) return {};
+  std::string text = ns % 1'000'000 == 0 ? std::to_string(ns / 1'000'000) + "ms"
+                     : ns % 1'000 == 0   ? std::to_string(ns / 1'000) + "us"
+                                         : std::to_string(ns) + "ns";
+  return "after netem delay " + text;
 }
 
 void PacketEngine::bridge_input(IfaceId port, net::Packet p, sim::Time t) {

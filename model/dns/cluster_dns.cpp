@@ -93,7 +93,16 @@ query::AppResponse ClusterDns::answer_coredns(const query::AppRequest& req) cons
   }
   std::string how;
   Message reply = server_->handle(*query, p.dst, p.protocol == net::Protocol::Tcp, how);
-  return respond(reply, p, how);
+  query::AppResponse r = respond(reply, p, how);
+  if (extra_delay_ > sim::Time{}) {
+    r.delay = r.delay + extra_delay_;
+    const std::int64_t ms = extra_delay_.count_ns() / 1'000'000;
+    const std::string late = extra_delay_.count_ns() % 1'000'000'000 == 0 ? std::to_string(ms / 1000) + "s"
+                             : extra_delay_.count_ns() % 1'000'000 == 0   ? std::to_string(ms) + "ms"
+                                                                          : sim::format_time(extra_delay_);
+    r.note += "; coreDnsSlow: +" + late;
+  }
+  return r;
 }
 
 query::AppResponse ClusterDns::answer_upstream(const query::AppRequest& req) const {

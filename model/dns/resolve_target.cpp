@@ -73,6 +73,8 @@ query::ExpectationCheck check_expectation(const load::Expectation& expected, con
   const std::string dns_outcome = dns ? failed_lookup_outcome(dns->result) : "";
   load::Expectation rest = expected;
   rest.via.clear();
+  rest.latency_max_us.reset();  // checked below, with the lookup's time added
+  rest.latency_min_us.reset();
   if (!dns_outcome.empty()) rest.outcome.clear();  // compared below against the DNS failure
   query::ExpectationCheck check = query::check_expectation(rest, result);
   if (!dns_outcome.empty() && expected.outcome == "dropped") {
@@ -91,6 +93,7 @@ query::ExpectationCheck check_expectation(const load::Expectation& expected, con
     check.failures.insert(check.failures.begin(), "expected outcome " + expected.outcome + ", got " + dns_outcome + " (" +
                                                       result.trace.reason + ")");
   }
+  query::check_latency(expected, result.trace, dns ? dns->result.elapsed : sim::Time{}, check);
   for (const auto& via : expected.via) {
     bool found = query::trace_passes_via(result.trace, via);
     if (dns)

@@ -77,9 +77,22 @@ private:
   // them. The socket stays open across rounds after a timeout, so a retry leaves from the same
   // source port; an ICMP error makes send_dg close it (close_and_return_error), so the next round
   // opens a new socket and gets a new port. A socket lives for one candidate (one res_send).
+  //
+  // glibc resends the same query bytes at every try (one id per query type, from res_nmkquery),
+  // so a reply that arrives after its try timed out is still taken by a later try listening on
+  // the same socket: with a server slower than `timeout`, the first try times out and its answer
+  // ends the second.
   std::vector<SendResult> send(const std::string& name, const std::vector<std::uint16_t>& types, std::size_t candidate) {
     std::vector<SendResult> res(types.size());
     std::vector<bool> done(types.size(), false);
+    std::vector<std::optional<std::uint16_t>> ids(types.size());
+    struct Late {  // a reply on its way after its try gave up on it
+      sim::Time arrives;
+      int socket = 0;
+      std::size_t exchange = 0;
+      ResolverReply reply;
+    };
+    std::vector<std::optional<Late>> late(types.size());
     std::map<std::size_t, int> sockets;  // per nameserver
     sim::Time t = clock_;
     const auto count = static_cast<std::int64_t>(servers_.size());
@@ -95,12 +108,33 @@ private:
         for (std::size_t k = 0; k < types.size(); ++k) {
           if (done[k]) continue;
           ResolverQuery q;
-          q.message = make_query(next_id_++, name, types[k]);
+          if (!ids[k]) ids[k] = next_id_++;
+          q.message = make_query(*ids[k], name, types[k]);
           q.server = servers_[i];
           q.attempt = attempt;
           q.socket = sockets[i];
           q.tcp = conf_.use_vc;
           ResolverReply r = exchange(q, candidate, t, timeout);
+          const std::size_t this_exchange = out_.exchanges.size() - 1;
+          if (r.status == ExchangeStatus::Answered && r.elapsed > timeout) {
+            // Too late for this try: glibc stopped waiting at the timeout and moves on. The reply
+            // is kept in case a later try still listens on this socket when it arrives.
+            out_.exchanges.back().late = true;
+            out_.exchanges.back().waited = timeout;
+            if (!late[k] || t + r.elapsed < late[k]->arrives) late[k] = Late{t + r.elapsed, q.socket, this_exchange, r};
+            r.status = ExchangeStatus::Timeout;
+            r.message.reset();
+          }
+          if (r.status == ExchangeStatus::Timeout && late[k] && late[k]->socket == q.socket &&
+              late[k]->arrives >= t && late[k]->arrives < t + timeout) {
+            // An earlier try's reply (same id, same socket) arrives while this one waits.
+            r = late[k]->reply;
+            r.elapsed = late[k]->arrives - t;
+            auto& e = out_.exchanges[this_exchange];
+            e.waited = r.elapsed;
+            e.answered_by_earlier = late[k]->exchange;
+            late[k].reset();
+          }
           sim::Time took = r.status == ExchangeStatus::Timeout ? timeout : r.elapsed;
           if (r.status == ExchangeStatus::Answered && r.message && r.message->tc && !q.tcp) {
             q.tcp = true;
@@ -119,7 +153,12 @@ private:
           res[k].finished = t + took;
         }
         t += round;
-        if (socket_error) sockets.erase(i);
+        if (socket_error) {
+          // send_dg closes the socket: whatever was still on its way to it is lost.
+          for (auto& l : late)
+            if (l && l->socket == sockets[i]) l.reset();
+          sockets.erase(i);
+        }
         if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) return res;
       }
     }
@@ -151,9 +190,13 @@ void collect(LookupResult& out) {
   std::string current = out.answered_name;
   for (auto type : out.types) {
     for (const auto& e : out.exchanges) {
-      if (!e.reply.message || e.query.message.questions.front().type != type) continue;
+      // The reply the resolver took: a late one only through the later try it ended.
+      const std::optional<Message>& reply =
+          e.answered_by_earlier ? out.exchanges[*e.answered_by_earlier].reply.message : e.reply.message;
+      if (e.late && !e.answered_by_earlier) continue;
+      if (!reply || e.query.message.questions.front().type != type) continue;
       if (!names_equal(e.query.message.questions.front().name, out.answered_name)) continue;
-      const auto& m = *e.reply.message;
+      const auto& m = *reply;
       if (m.rcode != Rcode::NoError || m.answers.empty()) continue;
       answering = &e;
       std::string name = out.answered_name;

@@ -1,11 +1,13 @@
 // The scenario fields for suites and labs: `faults`, `golden`, `lab`, a probe's `size`, and an
-// expectation's `notVia` and `latencyMaxUs` (docs/scenario-format.md, "Faults", "Golden output",
+// expectation's `notVia`, `latencyMaxUs` and `latencyMinUs` (docs/scenario-format.md, "Faults", "Golden output",
 // "Labs").
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
+#include "scenario_http.h"
 #include "scenario_parts.h"
 
 namespace packetwalk::model::load {
@@ -16,7 +18,7 @@ struct FaultKey {
   std::string_view key;
   FaultKind kind;
 };
-constexpr std::array<FaultKey, 9> kFaultKeys = {{
+constexpr std::array<FaultKey, 13> kFaultKeys = {{
     {"kubeProxyDown", FaultKind::KubeProxyDown},
     {"kubeProxyStale", FaultKind::KubeProxyStale},
     {"cniDown", FaultKind::CniDown},
@@ -26,7 +28,17 @@ constexpr std::array<FaultKey, 9> kFaultKeys = {{
     {"hairpinModeOff", FaultKind::HairpinModeOff},
     {"noHairpinMasquerade", FaultKind::NoHairpinMasquerade},
     {"bridgeNfCallIptablesOff", FaultKind::BridgeNfCallIptablesOff},
+    {"coreDnsDown", FaultKind::CoreDnsDown},
+    {"coreDnsSlow", FaultKind::CoreDnsSlow},
+    {"linkDelay", FaultKind::LinkDelay},
+    {"linkLoss", FaultKind::LinkLoss},
 }};
+
+std::string percent_text(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", p);
+  return buf;
+}
 
 std::string fault_keys_text() {
   std::string out;
@@ -36,6 +48,10 @@ std::string fault_keys_text() {
 
 }  // namespace
 
+bool fault_has_node(FaultKind kind) {
+  return kind != FaultKind::UnderlayMtu && kind != FaultKind::CoreDnsDown && kind != FaultKind::CoreDnsSlow;
+}
+
 std::string fault_text(const FaultSpec& f) {
   for (const auto& k : kFaultKeys) {
     if (k.kind != f.kind) continue;
@@ -43,6 +59,12 @@ std::string fault_text(const FaultSpec& f) {
       case FaultKind::UnderlayMtu: return std::string(k.key) + ": " + std::to_string(f.value);
       case FaultKind::ConntrackMax:
         return std::string(k.key) + ": {node: " + f.node + ", entries: " + std::to_string(f.value) + "}";
+      case FaultKind::CoreDnsDown: return std::string(k.key) + ": true";
+      case FaultKind::CoreDnsSlow: return std::string(k.key) + ": {latency: " + format_seconds(f.seconds) + "}";
+      case FaultKind::LinkDelay:
+        return std::string(k.key) + ": {node: " + f.node + ", latency: " + format_seconds(f.seconds) + "}";
+      case FaultKind::LinkLoss:
+        return std::string(k.key) + ": {node: " + f.node + ", percent: " + percent_text(f.percent) + "}";
       case FaultKind::KubeProxyStale: {
         if (f.synced) return "stopKubeProxy: " + f.node;
         std::string s = std::string(k.key) + ": " + f.node + ", ignoreServices: [";
@@ -69,6 +91,63 @@ std::optional<double> read_number(ParseContext& ctx, const Field& f) {
   }
   ctx.error(f.pos, f.path, "must be a number, got " + describe(f.node));
   return std::nullopt;
+}
+
+// `latency:` of coreDnsSlow and linkDelay: a positive duration, at most 60m (a larger delay is a
+// typo: every timeout in the model is shorter).
+bool read_latency(ParseContext& ctx, const MapReader& m, const Field& parent, FaultSpec& fault) {
+  auto latency = m.get("latency");
+  if (!latency) {
+    if (m.is_map()) ctx.missing(parent.pos, child_path(parent.path, "latency"));
+    return false;
+  }
+  auto s = read_seconds(ctx, *latency);
+  if (!s) return false;
+  if (*s > 3600) {
+    ctx.error(latency->pos, latency->path, "must be at most 60m, got " + format_seconds(*s));
+    return false;
+  }
+  fault.seconds = *s;
+  return true;
+}
+
+// `percent:` of linkLoss: 30, 0.5 or "30%" (as tc writes it), more than 0 and at most 100.
+bool read_percent(ParseContext& ctx, const MapReader& m, const Field& parent, FaultSpec& fault) {
+  auto percent = m.get("percent");
+  if (!percent) {
+    if (m.is_map()) ctx.missing(parent.pos, child_path(parent.path, "percent"));
+    return false;
+  }
+  Field f = *percent;
+  std::optional<double> v;
+  if (f.node.IsScalar() && !f.node.Scalar().empty() && f.node.Scalar().back() == '%') {
+    std::string text = f.node.Scalar();
+    text.pop_back();
+    double d = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (ec == std::errc() && end == text.data() + text.size()) v = d;
+    else {
+      ctx.error(f.pos, f.path, "must be a percentage such as 30 or 30%, got " + describe(f.node));
+      return false;
+    }
+  } else {
+    v = read_number(ctx, f);
+  }
+  if (!v) return false;
+  if (!(*v > 0 && *v <= 100)) {
+    ctx.error(f.pos, f.path, "must be more than 0 and at most 100, got " + percent_text(*v));
+    return false;
+  }
+  fault.percent = *v;
+  return true;
+}
+
+// {node: NODE, ...}: the node of linkDelay, linkLoss and conntrackMax.
+bool read_fault_node(ParseContext& ctx, const MapReader& m, const Field& parent, FaultSpec& fault) {
+  fault.node = m.string("node").value_or("");
+  if (m.is_map() && fault.node.empty() && !m.has("node")) ctx.missing(parent.pos, child_path(parent.path, "node"));
+  else if (m.is_map() && fault.node.empty()) ctx.error(parent.pos, child_path(parent.path, "node"), "must name a node");
+  return !fault.node.empty();
 }
 
 }  // namespace
@@ -109,10 +188,32 @@ std::optional<FaultSpec> parse_fault(ParseContext& ctx, const Field& item) {
       fault.value = *mtu;
       return fault;
     }
+    case FaultKind::CoreDnsDown: {
+      auto on = read_bool(ctx, *value);
+      if (!on) return std::nullopt;
+      if (!*on) {
+        ctx.error(value->pos, value->path, "must be true (leave the fault out for a running CoreDNS)");
+        return std::nullopt;
+      }
+      return fault;
+    }
+    case FaultKind::CoreDnsSlow: {
+      MapReader c(ctx, *value, {"latency"});
+      if (!c.is_map() || !read_latency(ctx, c, *value, fault)) return std::nullopt;
+      return fault;
+    }
+    case FaultKind::LinkDelay:
+    case FaultKind::LinkLoss: {
+      const bool delay = fault.kind == FaultKind::LinkDelay;
+      MapReader c(ctx, *value, {"node", delay ? "latency" : "percent"});
+      if (!c.is_map()) return std::nullopt;
+      bool ok = read_fault_node(ctx, c, *value, fault);
+      ok = (delay ? read_latency(ctx, c, *value, fault) : read_percent(ctx, c, *value, fault)) && ok;
+      return ok ? std::optional<FaultSpec>(fault) : std::nullopt;
+    }
     case FaultKind::ConntrackMax: {
       MapReader c(ctx, *value, {"node", "entries"});
-      fault.node = c.string("node").value_or("");
-      if (c.is_map() && fault.node.empty()) ctx.missing(value->pos, child_path(value->path, "node"));
+      read_fault_node(ctx, c, *value, fault);
       auto entries = c.get("entries");
       if (!entries) {
         if (c.is_map()) ctx.missing(value->pos, child_path(value->path, "entries"));
@@ -184,6 +285,13 @@ void read_expectation_extras(ParseContext& ctx, const MapReader& m, Expectation&
     auto n = read_number(ctx, *v);
     if (n && *n <= 0) ctx.error(v->pos, v->path, "must be a positive number of microseconds");
     else if (n) e.latency_max_us = *n;
+  }
+  if (auto v = m.get("latencyMinUs")) {
+    auto n = read_number(ctx, *v);
+    if (n && *n < 0) ctx.error(v->pos, v->path, "must not be a negative number of microseconds");
+    else if (n && e.latency_max_us && *n > *e.latency_max_us)
+      ctx.error(v->pos, v->path, "must not exceed latencyMaxUs");
+    else if (n) e.latency_min_us = *n;
   }
 }
 

@@ -129,7 +129,7 @@ Expectation read_expectation(ParseContext& ctx, const Field& f) {
     e.outcome = detail::read_enum(ctx, f, kOutcomes).value_or("");
     return e;
   }
-  MapReader m(ctx, f, {"outcome", "via", "backend", "droppedBy", "notVia", "latencyMaxUs", "status"});
+  MapReader m(ctx, f, {"outcome", "via", "backend", "droppedBy", "notVia", "latencyMaxUs", "latencyMinUs", "status"});
   if (auto outcome = m.get("outcome")) e.outcome = detail::read_enum(ctx, *outcome, kOutcomes).value_or("");
   else if (m.is_map()) ctx.missing(f.pos, child_path(f.path, "outcome"));
   if (auto via = m.get("via")) e.via = detail::read_string_list(ctx, *via);

@@ -339,6 +339,9 @@ Blame blame_drop(const Context& ctx, const trace::Hop& drop) {
     case DropReason::MtuExceeded:
       return {"cni", "make the overlay fit the network: the nodes' MTU must match what the node network carries"};
     case DropReason::InterfaceDown: return {"cni", "bring the device back up: " + d};
+    case DropReason::LinkLoss:
+      return {"node", "the link of " + drop.node + " loses frames (" + d + "): fix the link, or remove the qdisc (tc qdisc del dev " +
+                          drop.iface + " root)"};
     case DropReason::NoRoute:
     case DropReason::NoNeighbour:
     case DropReason::TtlExceeded:

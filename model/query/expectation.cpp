@@ -149,18 +149,34 @@ ExpectationCheck check_expectation(const load::Expectation& expected, const Prob
       break;
     }
   }
-  if (expected.latency_max_us && !tr.legs.empty() && !tr.legs.back().hops.empty()) {
-    // The final hop: where the last packet of the exchange ended (the ACK at the server, the reply at the client).
-    const auto& last = tr.legs.back().hops.back();
-    const double us = static_cast<double>(last.time.count_ns()) / 1000.0;
-    if (us > *expected.latency_max_us) {
-      c.passed = false;
-      c.failures.push_back("expected the final hop by " + sim::format_time(sim::Time::ns(static_cast<std::int64_t>(*expected.latency_max_us * 1000))) +
-                           ", it was at " + sim::format_time(last.time) + " (" + last.netns + ", " +
-                           std::string(trace::action_name(last.action)) + ")");
-    }
-  }
+  check_latency(expected, tr, sim::Time{}, c);
   return c;
+}
+
+void check_latency(const load::Expectation& expected, const trace::Trace& tr, sim::Time before, ExpectationCheck& c) {
+  if (!expected.latency_max_us && !expected.latency_min_us) return;
+  // The final hop: where the last packet of the exchange ended (the ACK at the server, the reply
+  // at the client); without legs (a name that did not resolve) the lookup's end.
+  sim::Time at = before;
+  std::string where = "the end of the name lookup";
+  if (!tr.legs.empty() && !tr.legs.back().hops.empty()) {
+    const auto& last = tr.legs.back().hops.back();
+    at = before + last.time;
+    where = last.netns + ", " + std::string(trace::action_name(last.action));
+  }
+  if (before > sim::Time{}) where += "; " + sim::format_time(before) + " of it the name lookup";
+  const double us = static_cast<double>(at.count_ns()) / 1000.0;
+  auto time_of = [](double bound_us) { return sim::format_time(sim::Time::ns(static_cast<std::int64_t>(bound_us * 1000))); };
+  if (expected.latency_max_us && us > *expected.latency_max_us) {
+    c.passed = false;
+    c.failures.push_back("expected the final hop by " + time_of(*expected.latency_max_us) + ", it was at " +
+                         sim::format_time(at) + " (" + where + ")");
+  }
+  if (expected.latency_min_us && us < *expected.latency_min_us) {
+    c.passed = false;
+    c.failures.push_back("expected the final hop no sooner than " + time_of(*expected.latency_min_us) + ", it was at " +
+                         sim::format_time(at) + " (" + where + ")");
+  }
 }
 
 }  // namespace packetwalk::model::query

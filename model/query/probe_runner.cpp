@@ -12,6 +12,11 @@ namespace {
 constexpr std::uint64_t kEventBudget = 1'000'000;  // a probe is a handful of packets; more is a loop
 constexpr net::Port kEphemeralLow = 32768;          // net.ipv4.ip_local_port_range default
 constexpr net::Port kEphemeralHigh = 60999;
+// Linux TCP: TCP_TIMEOUT_INIT (1 s) for the SYN and the SYN-ACK, doubled at each retransmission;
+// net.ipv4.tcp_syn_retries (6) and tcp_synack_retries (5).
+constexpr sim::Time kInitialRto = sim::Time::s(1);
+constexpr int kSynRetries = 6;
+constexpr int kSynAckRetries = 5;
 
 // A datagram that netfilter drops (DROP, REJECT, a full conntrack table) before it leaves the
 // sending namespace makes ip_local_out fail, and send() returns EPERM at once. Returns that as
@@ -118,11 +123,85 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   };
   w.sockets.on_established = [&](datapath::NetnsId, const std::string&, const net::Packet&) { established = true; };
 
+  // Handshake retransmission after a frame lost to a netem qdisc (the linkLoss fault). A frame a
+  // rule or a missing route stops would be stopped again at every retransmission, so only random
+  // loss arms the timers; the trace then shows each retransmission as its own leg.
+  //   SYN or SYN-ACK lost: the client's SYN timer (1 s, 2 s, ... tcp_syn_retries) resends the SYN,
+  //     which the server answers with a new SYN-ACK;
+  //   ACK lost: the server's SYN-ACK timer (tcp_synack_retries) resends the SYN-ACK, and the
+  //     client answers the duplicate with a new ACK.
+  int syn_sent = 0, synack_sent = 0;
+  bool syn_timer = false, synack_timer = false;
+  sim::Time syn_rto = kInitialRto, synack_rto = kInitialRto, last_syn, last_synack;
+  std::function<void()> resend_syn, resend_synack;
+  resend_syn = [&]() {
+    syn_timer = false;
+    if (state != State::Waiting || syn_sent >= kSynRetries) return;
+    ++syn_sent;
+    last_syn = w.simulator.now();
+    syn_rto = syn_rto * 2;
+    net::Packet again = first;
+    again.id = w.engine.new_packet_id();
+    again.payload_note = "SYN (retransmission " + std::to_string(syn_sent) + ")";
+    w.engine.send(target.from, std::move(again), last_syn);
+    syn_timer = true;  // the timer runs on until a SYN-ACK comes or the retries run out
+    w.simulator.schedule_at(last_syn + syn_rto, [&]() { resend_syn(); });
+  };
+  resend_synack = [&]() {
+    synack_timer = false;
+    if (established || synack_sent >= kSynAckRetries) return;
+    ++synack_sent;
+    last_synack = w.simulator.now();
+    synack_rto = synack_rto * 2;
+    w.sockets.resend_syn_acks(last_synack, "SYN-ACK (retransmission " + std::to_string(synack_sent) + ")");
+    synack_timer = true;
+    w.simulator.schedule_at(last_synack + synack_rto, [&]() { resend_synack(); });
+  };
+  std::size_t loss_watch = 0;
+  if (target.protocol == net::Protocol::Tcp) {
+    loss_watch = w.engine.hop_hook.connect([&](const trace::Hop& h) {
+      if (h.action == trace::HopAction::Send && h.packet.tcp_flags == (net::kSyn | net::kAck) && synack_sent == 0)
+        last_synack = h.time;  // the server's first SYN-ACK starts its timer
+      if (h.action != trace::HopAction::Drop || h.drop_reason != trace::DropReason::LinkLoss) return;
+      // Lost on the underlay, the frame is a VXLAN carrier: the segment is the packet inside.
+      const net::Packet& segment = h.packet.inner.empty() ? h.packet : h.packet.inner.front();
+      if (segment.protocol != net::Protocol::Tcp) return;
+      const std::uint8_t flags = segment.tcp_flags;
+      if ((flags & net::kSyn) && !syn_timer && state == State::Waiting) {
+        syn_timer = true;
+        w.simulator.schedule_at(last_syn + syn_rto, [&]() { resend_syn(); });
+      } else if (flags == net::kAck && !synack_timer && !established) {
+        synack_timer = true;
+        w.simulator.schedule_at(std::max(last_synack + synack_rto, h.time), [&]() { resend_synack(); });
+      }
+    });
+  }
+
   const auto from = target.from;
+  // The client's ACK to a SYN-ACK `p` (the handshake's third segment, or its repeat).
+  auto send_ack = [&, from](const net::Packet& p, sim::Time t, const char* note) {
+    net::Packet ack;
+    ack.id = w.engine.new_packet_id();
+    ack.protocol = net::Protocol::Tcp;
+    ack.src = p.dst;
+    ack.dst = p.src;
+    ack.sport = p.dport;
+    ack.dport = p.sport;
+    ack.tcp_flags = net::kAck;
+    ack.length = 52;
+    ack.payload_note = note;
+    w.engine.send(from, std::move(ack), t + w.engine.costs().socket);
+  };
   w.sockets.open_client(from, first.tuple(), [&, from](const net::Packet& p, sim::Time t) {
     // Once the handshake is done the server's data segment (an HTTP response, a DNS-over-TCP
     // answer) still has to reach the probe: only that may arrive after the state is decided.
     const bool tcp_data = p.protocol == net::Protocol::Tcp && (!p.payload.empty() || (p.tcp_flags & net::kPsh));
+    if (state == State::Connected && !established && p.protocol == net::Protocol::Tcp &&
+        p.tcp_flags == (net::kSyn | net::kAck)) {
+      // A retransmitted SYN-ACK: our ACK was lost; acknowledge again (tcp_rcv_state_process).
+      send_ack(p, t, "ACK (again)");
+      return;
+    }
     if (state != State::Waiting && !(state == State::Connected && tcp_data)) return;
     if (p.protocol == net::Protocol::Icmp) {
       switch (p.icmp) {
@@ -158,17 +237,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
       }
       if ((p.tcp_flags & net::kSyn) && (p.tcp_flags & net::kAck)) {
         state = State::Connected;
-        net::Packet ack;
-        ack.id = w.engine.new_packet_id();
-        ack.protocol = net::Protocol::Tcp;
-        ack.src = p.dst;
-        ack.dst = p.src;
-        ack.sport = p.dport;
-        ack.dport = p.sport;
-        ack.tcp_flags = net::kAck;
-        ack.length = 52;
-        ack.payload_note = "ACK";
-        w.engine.send(from, std::move(ack), t + w.engine.costs().socket);
+        send_ack(p, t, "ACK");
         if (!target.payload.empty()) {
           net::Packet data;
           data.id = w.engine.new_packet_id();
@@ -194,6 +263,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   w.simulator.set_event_budget(kEventBudget);
   w.engine.send(from, first, sim::Time::zero());
   auto status = w.simulator.run();
+  if (loss_watch) w.engine.hop_hook.disconnect(loss_watch);
 
   trace::Trace& tr = result.trace;
   tr.legs = w.recorder.take_legs();

@@ -48,6 +48,18 @@ void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8
   engine_.send(ns, std::move(reply), t + engine_.costs().socket);
 }
 
+void SocketLayer::resend_syn_acks(sim::Time at, const std::string& note) {
+  for (const auto& [key, container] : half_open_) {
+    net::Packet syn;
+    syn.protocol = key.second.protocol;
+    syn.src = key.second.src;
+    syn.dst = key.second.dst;
+    syn.sport = key.second.sport;
+    syn.dport = key.second.dport;
+    answer(key.first, syn, net::kSyn | net::kAck, note, at - engine_.costs().socket);
+  }
+}
+
 bool SocketLayer::serve(const datapath::LocalDelivery& d, const datapath::Listener& listener, std::uint8_t reply_flags) {
   const Application* app = apps_ && !listener.app.empty() ? apps_->find(listener.app) : nullptr;
   if (!app) {

@@ -28,6 +28,8 @@ public:
   void open_client(datapath::NetnsId ns, const net::FiveTuple& outgoing, ClientHandler handler);
   void reset();
   void on_delivery(const datapath::LocalDelivery& d);
+  // The servers' SYN-ACK timers fired: every half-open connection sends its SYN-ACK again.
+  void resend_syn_acks(sim::Time at, const std::string& note);
 
   ServerEvent on_accept;       // a listener received a connection request (SYN / datagram)
   ServerEvent on_established;  // the final ACK of a handshake reached the server

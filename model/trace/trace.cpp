@@ -36,6 +36,7 @@ std::string_view drop_reason_name(DropReason r) {
     case DropReason::ConntrackFull: return "conntrack-full";
     case DropReason::NoSocket: return "no-socket";
     case DropReason::Unclaimed: return "unclaimed";
+    case DropReason::LinkLoss: return "link-loss";
   }
   return "?";
 }

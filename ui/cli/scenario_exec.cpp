@@ -27,6 +27,11 @@ std::string expectation_text(const model::load::Expectation& e, const std::optio
     us << *e.latency_max_us;
     s += " within " + us.str() + "us";
   }
+  if (e.latency_min_us) {
+    std::ostringstream us;
+    us << std::fixed << std::setprecision(0) << *e.latency_min_us;
+    s += " not before " + us.str() + "us";
+  }
   if (size && !s.empty())
     s += *size == model::load::kProbeSizeMtu ? std::string(" (full-size packet)") : " (" + std::to_string(*size) + "-byte packet)";
   return s;

@@ -28,6 +28,8 @@ ordered_json exchange_json(const dns::ResolverExchange& e, const model::query::P
   j["sent_ns"] = e.sent.count_ns();
   j["waited_ns"] = e.waited.count_ns();
   j["status"] = std::string(dns::exchange_status_name(e.reply.status));
+  if (e.late) j["late"] = true;  // the reply came after waited_ns: the try had timed out
+  if (e.answered_by_earlier) j["answered_by_query"] = *e.answered_by_earlier + 1;  // 1-based, as in the text
   auto path = dns::exchange_path(p);
   if (!path.dnat_node.empty()) {
     j["dnat"] = {{"node", path.dnat_node}, {"from", path.dnat_before}, {"to", path.dnat_after}, {"rule", path.dnat_rule}};

@@ -47,6 +47,9 @@ std::string exchange_line(const dns::ResolverExchange& e, const model::query::Pr
     out = std::string(dns::exchange_status_name(e.reply.status)) + " (" + p.trace.reason + ")";
   }
   if (!path.dnat_node.empty()) out += ", DNAT on " + path.dnat_node + " by " + path.dnat_rule;
+  if (e.late && !e.answered_by_earlier) out += "; after " + human_time(e.reply.elapsed) + ", too late for this try (timeout " + human_time(e.waited) + ")";
+  if (e.answered_by_earlier)
+    out += "; the late reply to DNS " + std::to_string(*e.answered_by_earlier + 1) + " ended this try";
   return out;
 }
 
@@ -123,7 +126,19 @@ void write_dns_text(std::ostream& out, const dns::NameLookup& lookup, bool verbo
     if (!path.dnat_node.empty())
       field(out, "path") << "DNAT on " << path.dnat_node << ": " << path.dnat_before << " -> " << path.dnat_after << " ("
           << path.dnat_rule << ")\n";
-    if (e.reply.status == dns::ExchangeStatus::Answered && e.reply.message) {
+    if (e.answered_by_earlier) {
+      // Its own reply is as slow; the one that ends the try is the earlier try's (same id, socket).
+      field(out, "answered") << "by the late reply to query " << *e.answered_by_earlier + 1 << ", "
+          << human_time(e.waited) << " into this try (same id, same socket: glibc takes it)\n";
+      if (const auto& m = r.exchanges[*e.answered_by_earlier].reply.message) {
+        field(out, "reply") << dns::rcode_name(m->rcode) << ", flags " << m->flags_text() << "\n";
+        write_records(out, "answer", m->answers);
+      }
+    } else if (e.late) {
+      std::string by = served_by(p.response_note);
+      field(out, "late reply") << "by " << (path.answered_by.empty() ? "?" : path.answered_by) << (by.empty() ? "" : " (" + by + ")")
+          << " after " << human_time(e.reply.elapsed) << ", but the try timed out after " << human_time(e.waited) << "\n";
+    } else if (e.reply.status == dns::ExchangeStatus::Answered && e.reply.message) {
       const auto& m = *e.reply.message;
       std::string by = served_by(p.response_note);
       field(out, "answered") << "by " << (path.answered_by.empty() ? "?" : path.answered_by) << (by.empty() ? "" : " (" + by + ")")

@@ -88,7 +88,7 @@ TEST_F(Timeline, StoppedKubeProxyKeepsTheRulesOfItsLastSync) {
 }
 
 TEST_F(Timeline, FailedNodeLosesItsEndpointsAfterTheGracePeriodThenItsPods) {
-  auto c = at({150, 170, 470});
+  auto c = at({150, 165, 170, 470});
   auto on_node_2 = [](const Cluster& cl) {
     std::size_t n = 0;
     for (const auto* p : web_pods(cl)) n += p->node == "node-2" ? 1 : 0;
@@ -98,11 +98,13 @@ TEST_F(Timeline, FailedNodeLosesItsEndpointsAfterTheGracePeriodThenItsPods) {
   // 30s after the failure: eth0 is down, the endpoints are still ready.
   EXPECT_FALSE(c[0].cluster->topology().iface(*c[0].cluster->topology().find_iface(*c[0].cluster->node_netns("node-2"), "eth0")).up);
   EXPECT_EQ(ready_endpoints(*c[0].cluster, "web"), 3u);
+  // 45s after: still ready (the grace period is 50s since Kubernetes 1.32, no longer 40s).
+  EXPECT_EQ(ready_endpoints(*c[1].cluster, "web"), 3u);
   // 50s after: NotReady, its pods left the endpoints.
-  EXPECT_EQ(ready_endpoints(*c[1].cluster, "web"), 3u - on_node_2(*c[1].cluster));
+  EXPECT_EQ(ready_endpoints(*c[2].cluster, "web"), 3u - on_node_2(*c[2].cluster));
   // 350s after: evicted and rescheduled elsewhere.
-  EXPECT_EQ(on_node_2(*c[2].cluster), 0u);
-  EXPECT_EQ(ready_endpoints(*c[2].cluster, "web"), 3u);
+  EXPECT_EQ(on_node_2(*c[3].cluster), 0u);
+  EXPECT_EQ(ready_endpoints(*c[3].cluster, "web"), 3u);
 }
 
 // A change naming what does not exist at its time is an error at its entry, and nothing is built.

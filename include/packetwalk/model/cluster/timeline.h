@@ -7,7 +7,7 @@
 //   - a kube-proxy stopped at t keeps the rules of its last sync, the cluster's Services and
 //     endpoints at t, however the cluster changes afterwards (a kubeProxyStale fault holding them);
 //   - a failed node: its eth0 goes down at t (its pods unreachable, their endpoints stay);
-//     node-monitor-grace-period (40s) later the node is NotReady and its pods leave the endpoints;
+//     node-monitor-grace-period (50s) later the node is NotReady and its pods leave the endpoints;
 //     300s after that (the unreachable:NoExecute tolerationSeconds) its Deployment and Job pods are
 //     evicted and rescheduled elsewhere; StatefulSet, DaemonSet and bare pods stay, not ready;
 //   - a drained node is cordoned: bare pods are deleted (drain --force), DaemonSet pods stay

@@ -86,6 +86,10 @@ private:
   void neighbour_output(NetnsId ns, const Route& route, net::Packet p, sim::Time t, bool forwarded);
   void transmit(IfaceId out, net::Packet p, sim::Time t);
   void vxlan_transmit(IfaceId vxlan, net::Packet p, sim::Time t);
+  // The output device's netem qdisc (Interface::netem): false when it lost the frame (drop hop
+  // emitted); otherwise `t` moves past its delay.
+  bool netem(IfaceId out, const net::Packet& p, sim::Time& t);
+  static std::string netem_note(const Interface& o);
 
   // Netfilter + conntrack at one hook. Returns false if the packet was dropped (drop hop emitted).
   bool run_hook(Pass& pass, NfHook hook, net::Packet& p, sim::Time& t, const std::string& out_iface);

@@ -46,6 +46,13 @@ struct Interface {
   bool proxy_arp = false;        // answers ARP for any address (Calico's host-side veths)
   std::uint32_t segment = kNone; // Ethernet: the L2 segment (underlay) it is plugged into
   sim::Time link_latency;        // one-way delay to the far end
+  // A netem root qdisc on the device (`tc qdisc add dev eth0 root netem delay D loss P%`): every
+  // frame it transmits waits `delay` more, and is lost with probability loss_percent / 100, drawn
+  // from the probe's seeded random stream "netem/NETNS/DEV" (the linkDelay and linkLoss faults).
+  struct Netem {
+    sim::Time delay;
+    double loss_percent = 0;
+  } netem;
   // VXLAN device settings (Flannel: VNI 1, dstport 8472, no learning, static FDB).
   std::uint32_t vni = 0;
   net::Port vxlan_port = 0;

@@ -50,6 +50,10 @@ public:
   void assign_applications(const cni::Placement& placement, datapath::Topology& topology,
                            query::ApplicationRegistry& apps) const;
 
+  // The coreDnsSlow fault: every CoreDNS answer leaves `extra` later than it otherwise would.
+  void set_answer_delay(sim::Time extra) { extra_delay_ = extra; }
+  sim::Time answer_delay() const { return extra_delay_; }
+
   const ResolverEnvironment& environment() const { return env_; }
   const CoreDnsServer& server() const { return *server_; }
   const UpstreamServers& upstreams() const { return upstreams_; }
@@ -64,6 +68,7 @@ private:
   UpstreamServers upstreams_;
   std::unique_ptr<CoreDnsServer> server_;
   const kube::Inventory* inventory_ = nullptr;
+  sim::Time extra_delay_;
 };
 
 }  // namespace packetwalk::model::dns

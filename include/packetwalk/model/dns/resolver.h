@@ -19,7 +19,9 @@
 // sendmmsg): each round sends the types still unanswered, A then AAAA, at the same time, and lasts
 // as long as the slower of them; the candidate counts as answered when either has records. A retry
 // after a timeout leaves from the same socket; after an ICMP error glibc has closed it, so the retry
-// gets a new one (a new source port).
+// gets a new one (a new source port). Every try resends the same query (the same id), so a reply
+// slower than the timeout is taken by the next try still listening on its socket (a CoreDNS that
+// answers in 6 s, with timeout:5, resolves at 6 s after one retry).
 
 #include <cstdint>
 #include <functional>
@@ -65,6 +67,10 @@ struct ResolverExchange {
   sim::Time sent;    // offset from the start of the lookup
   sim::Time waited;  // how long the resolver waited for it (a timeout: the full timeout)
   std::size_t candidate = 0;  // index into LookupResult::candidates
+  // The reply came after the try's timeout (reply.elapsed > waited): the resolver had moved on.
+  bool late = false;
+  // This try ended when the late reply of that earlier exchange arrived (same id, same socket).
+  std::optional<std::size_t> answered_by_earlier;
 };
 
 enum class LookupStatus {
@@ -96,7 +102,7 @@ struct LookupResult {
 std::vector<std::string> search_candidates(std::string_view name, const ResolvConf& conf, std::string* plan = nullptr);
 
 // Resolves `name` for `types` (one, or {A, AAAA} for getaddrinfo AF_UNSPEC). Query ids start at
-// `first_id` and increase by one per query sent.
+// `first_id` and increase by one per query (its retries resend it with the same id).
 LookupResult resolve(std::string_view name, const std::vector<std::uint16_t>& types, const ResolvConf& conf,
                      const QueryTransport& transport, std::uint16_t first_id = 0x1000);
 

@@ -13,6 +13,10 @@
 //     - hairpinModeOff: node-2                      # cni0 ports without hairpin_mode
 //     - noHairpinMasquerade: node-1                 # KUBE-SEP-* "-s EP -j KUBE-MARK-MASQ" deleted
 //     - bridgeNfCallIptablesOff: node-1             # net.bridge.bridge-nf-call-iptables = 0
+//     - coreDnsDown: true                           # Deployment kube-system/coredns at 0 replicas
+//     - coreDnsSlow: {latency: 2s}                  # CoreDNS answers each query that much later
+//     - linkDelay: {node: node-1, latency: 50ms}    # tc qdisc ... root netem delay 50ms on eth0
+//     - linkLoss: {node: node-1, percent: 30}       # tc qdisc ... root netem loss 30% on eth0
 //   lab:
 //     fix: fixes/restart-kube-proxy.yaml            # manifests (and a `kind: Fix` document)
 //     breaks: [client-to-api]                       # probes the fault must break (default: any)
@@ -43,12 +47,21 @@ enum class FaultKind : std::uint8_t {
   HairpinModeOff,
   NoHairpinMasquerade,
   BridgeNfCallIptablesOff,
+  CoreDnsDown,
+  CoreDnsSlow,
+  LinkDelay,
+  LinkLoss,
 };
+
+// Whether the fault names a node (every kind but UnderlayMtu, CoreDnsDown and CoreDnsSlow).
+bool fault_has_node(FaultKind kind);
 
 struct FaultSpec {
   FaultKind kind = FaultKind::KubeProxyDown;
-  std::string node;                          // every kind but UnderlayMtu
+  std::string node;                          // when fault_has_node(kind)
   int value = 0;                             // UnderlayMtu: bytes; ConntrackMax: entries
+  double seconds = 0;                        // CoreDnsSlow, LinkDelay: the added latency
+  double percent = 0;                        // LinkLoss: the share of frames lost, (0, 100]
   std::vector<std::string> ignore_services;  // KubeProxyStale: "ns/name" (or "name": default)
   // KubeProxyStale from the timeline's stopKubeProxy: the Services and endpoints of its last sync
   // (then ignore_services is empty).
@@ -56,10 +69,15 @@ struct FaultSpec {
   SourcePos pos;
 
   friend bool operator==(const FaultSpec& a, const FaultSpec& b) {
-    return a.kind == b.kind && a.node == b.node && a.value == b.value && a.ignore_services == b.ignore_services &&
+    return a.kind == b.kind && a.node == b.node && a.value == b.value && a.seconds == b.seconds &&
+           a.percent == b.percent && a.ignore_services == b.ignore_services &&
            a.synced == b.synced;
   }
 };
+
+// A fault built in code (a GUI's fault panel, a test) is planted like one read from a file: push
+// it onto Scenario::faults and build the cluster (cluster::Cluster::build), or put it in a
+// TimelineEntry{action = Fault} for a time. Fill `kind` and the fields that kind reads.
 
 // The fault as the scenario writes it: "kubeProxyDown: node-1", "underlayMtu: 1400".
 std::string fault_text(const FaultSpec& f);

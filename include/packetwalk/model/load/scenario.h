@@ -114,6 +114,7 @@ struct Expectation {
   int status = 0;                  // HTTP status the client must get (0: not checked)
   std::vector<std::string> not_via;        // names the trace must not pass (same vocabulary as via)
   std::optional<double> latency_max_us;    // the final hop's time must not exceed this (microseconds)
+  std::optional<double> latency_min_us;    // ... nor come before this (a slow link, a slow CoreDNS)
   std::string dropped_by;          // "NetworkPolicy/NAME" (or NS/NAME): the policy whose rules dropped it
 };
 

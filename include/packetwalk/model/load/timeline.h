@@ -63,10 +63,11 @@ struct TimelineHistory {
   std::set<std::string> cordoned;   // nodes new pods are not scheduled on (drained, tainted)
 };
 
-// Node lifecycle defaults (kube-controller-manager --node-monitor-grace-period, and the 300s
+// Node lifecycle defaults (kube-controller-manager --node-monitor-grace-period, 50s since
+// Kubernetes 1.32 (kubernetes/kubernetes#126287; 40s before), and the 300s
 // tolerationSeconds the DefaultTolerationSeconds admission plugin gives every pod for
 // node.kubernetes.io/unreachable:NoExecute).
-inline constexpr double kNodeMonitorGracePeriod = 40;
+inline constexpr double kNodeMonitorGracePeriod = 50;
 inline constexpr double kUnreachableTolerationSeconds = 300;
 
 // "30s", "1m30s", "1.5s", "250ms": how outputs name a simulated time.

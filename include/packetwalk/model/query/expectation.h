@@ -18,6 +18,10 @@ struct ExpectationCheck {
 
 ExpectationCheck check_expectation(const load::Expectation& expected, const ProbeResult& result);
 
+// latencyMaxUs / latencyMinUs against the time the exchange took: `before` (what the application
+// waited before the connection started: its name lookup) plus the final hop's time.
+void check_latency(const load::Expectation& expected, const trace::Trace& tr, sim::Time before, ExpectationCheck& c);
+
 // `outcome: dropped`: the exchange did not connect and a packet of it was discarded in the datapath
 // (a netfilter DROP or REJECT, no route, a down device, MTU, a full conntrack table...), whatever
 // the client saw. A SYN answered by RST at a closed port is `refused`, not dropped: it reached its

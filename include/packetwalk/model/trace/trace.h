@@ -46,6 +46,7 @@ enum class DropReason : std::uint8_t {
   ConntrackFull,       // nf_conntrack table full
   NoSocket,            // a reply reached a host with no matching connection
   Unclaimed,           // reached a host that is not the destination and does not forward
+  LinkLoss,            // a netem qdisc's random loss on the output device (the linkLoss fault)
 };
 
 std::string_view action_name(HopAction a);   // "route", "netfilter", "dnat", ...
