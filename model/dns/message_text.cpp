@@ -59,6 +59,24 @@ std::optional<std::uint16_t> parse_type(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<std::vector<std::uint16_t>> parse_type_list(std::string_view s, std::string* bad) {
+  std::vector<std::uint16_t> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto comma = s.find(',', start);
+    if (comma == std::string_view::npos) comma = s.size();
+    const auto item = s.substr(start, comma - start);
+    auto t = parse_type(item);
+    if (!t) {
+      if (bad) *bad = std::string(item);
+      return std::nullopt;
+    }
+    out.push_back(*t);
+    start = comma + 1;
+  }
+  return out;
+}
+
 std::string rcode_name(Rcode r) {
   switch (r) {
     case Rcode::NoError: return "NOERROR";

@@ -10,25 +10,6 @@
 
 namespace packetwalk::ui::cli {
 
-namespace {
-
-// "A", "srv", "A,AAAA" (getaddrinfo with AF_UNSPEC: both per candidate).
-std::optional<std::vector<std::uint16_t>> parse_types(const std::string& text) {
-  std::vector<std::uint16_t> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    auto t = model::dns::parse_type(text.substr(start, comma - start));
-    if (!t) return std::nullopt;
-    out.push_back(*t);
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 int cmd_dns(const Args& args, std::ostream& out, std::ostream& err) {
   po::options_description d("Options");
   add_input_options(d);
@@ -52,7 +33,7 @@ int cmd_dns(const Args& args, std::ostream& out, std::ostream& err) {
     err << "packetwalk dns: unknown output format \"" << format << "\" (text, json)\n";
     return kBadInput;
   }
-  auto types = parse_types(vm["type"].as<std::string>());
+  auto types = model::dns::parse_type_list(vm["type"].as<std::string>());
   if (!types) {
     err << "packetwalk dns: unknown record type \"" << vm["type"].as<std::string>()
         << "\" (A, AAAA, SRV, PTR, CNAME, TXT, SOA, NS, A,AAAA)\n";

@@ -2,6 +2,7 @@
 // does, and replays them hop by hop on the cluster's picture. See docs/gui.md.
 #include <iostream>
 
+#include "../render/atomic_file.h"
 #include "app.h"
 #include "options.h"
 #include "snapshot.h"
@@ -20,12 +21,22 @@ int main(int argc, char** argv) {
     std::cerr << "packetwalk-gui: " << error << "\n";
     return 2;
   }
-  // Exporting only the JSON needs no window (and no display): the same request the export form
-  // makes, carried out at once.
-  if (options->export_json && !options->export_png && !options->screenshot && options->bench_frames == 0) {
+  // Exporting only the JSON, or dumping the view as text, needs no window (and no display): the
+  // same requests the buttons make, carried out at once.
+  if ((options->export_json || options->dump_view) && !options->export_png && !options->screenshot && options->bench_frames == 0) {
     workspace.apply_requests();
     const std::string& failed = workspace.state().export_error;
     if (!failed.empty()) std::cerr << "packetwalk-gui: " << failed << "\n";
+    if (options->dump_view) {
+      const std::string text = workspace.dump_view();
+      std::string error;
+      if (*options->dump_view == "-") {
+        std::cout << text;
+      } else if (!packetwalk::ui::render::write_file_atomically(*options->dump_view, text, error)) {
+        std::cerr << "packetwalk-gui: " << error << "\n";
+        return 3;
+      }
+    }
     return failed.empty() ? 0 : 3;
   }
   AppConfig config;

@@ -13,7 +13,9 @@ namespace {
 const char* const kUsage =
     "Usage: packetwalk-gui [SCENARIO.yaml | -f PATH...] [--probe NAME] [--at-hop K|last|drop]\n"
     "                      [--screenshot FILE.png] [--size WxH] [--bench-frames N]\n"
-    "                      [--export-json FILE] [--export-png FILE] [--diff PATH]\n";
+    "                      [--export-json FILE] [--export-png FILE] [--diff PATH] [--open PATH]\n"
+    "                      [--fault ACTION]... [--view picture|dns|reach|faults] [--lookup FROM,NAME[,TYPES]]\n"
+    "                      [--reach-cell FROM,TO[,PORT]] [--dump-view FILE]\n";
 
 std::optional<long> parse_long(std::string_view s) {
   long v = 0;
@@ -52,7 +54,14 @@ std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, s
       "bench-frames", po::value<int>(), "replay for N frames, print the mean frame time and exit")(
       "export-json", po::value<std::string>(), "write the selected probe's trace as JSON (as `packetwalk trace -o json`) and exit")(
       "export-png", po::value<std::string>(), "export a PNG of the window, as the Export button does, and exit")(
-      "diff", po::value<std::string>(), "open the diff view: flows PATH (scenario, manifest file or folder) opens and closes");
+      "diff", po::value<std::string>(), "open the diff view: flows PATH (scenario, manifest file or folder) opens and closes")(
+      "open", po::value<std::string>(), "then open PATH as File > Open... does (a load error is shown, the first state kept)")(
+      "fault", po::value<std::vector<std::string>>()->composing(),
+      "plant a fault as the fault panel does: kubeProxyDown:NODE, stopKubeProxy:NODE, linkDown:NODE, corednsReplicas:N")(
+      "view", po::value<std::string>(), "open on a view: picture, dns, reach or faults")(
+      "lookup", po::value<std::string>(), "DNS view of a lookup: FROM,NAME[,TYPES] (as packetwalk dns --from FROM NAME -t TYPES)")(
+      "reach-cell", po::value<std::string>(), "reach view with the cell FROM,TO[,PORT] selected (pods as NS/NAME)")(
+      "dump-view", po::value<std::string>(), "write what the window shows as text to FILE ('-': stdout) and exit");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "scenario");
   po::options_description all;
@@ -98,6 +107,18 @@ std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, s
   if (vm.count("export-json")) o.export_json = vm["export-json"].as<std::string>();
   if (vm.count("export-png")) o.export_png = vm["export-png"].as<std::string>();
   if (vm.count("diff")) o.diff = vm["diff"].as<std::string>();
+  if (vm.count("open")) o.open = vm["open"].as<std::string>();
+  if (vm.count("fault")) o.faults = vm["fault"].as<std::vector<std::string>>();
+  if (vm.count("view")) {
+    o.view = vm["view"].as<std::string>();
+    if (*o.view != "picture" && *o.view != "dns" && *o.view != "reach" && *o.view != "faults") {
+      err << "packetwalk-gui: --view takes picture, dns, reach or faults\n";
+      return std::nullopt;
+    }
+  }
+  if (vm.count("lookup")) o.lookup = vm["lookup"].as<std::string>();
+  if (vm.count("reach-cell")) o.reach_cell = vm["reach-cell"].as<std::string>();
+  if (vm.count("dump-view")) o.dump_view = vm["dump-view"].as<std::string>();
   if (vm.count("size")) {
     auto s = parse_size(vm["size"].as<std::string>());
     if (!s) {

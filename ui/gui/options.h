@@ -4,7 +4,9 @@
 //
 //   packetwalk-gui [SCENARIO.yaml | -f PATH...] [--probe NAME] [--at-hop K]
 //                  [--screenshot FILE.png] [--size WxH] [--bench-frames N]
-//                  [--export-json FILE] [--export-png FILE] [--diff PATH]
+//                  [--export-json FILE] [--export-png FILE] [--diff PATH] [--open PATH]
+//                  [--fault ACTION]... [--view picture|dns|reach|faults] [--lookup FROM,NAME[,TYPES]]
+//                  [--reach-cell FROM,TO[,PORT]] [--dump-view FILE]
 
 #include <iosfwd>
 #include <optional>
@@ -31,6 +33,18 @@ struct GuiOptions {
   std::optional<std::string> export_png;
   // --diff: open the diff view against this second version (as the file dialog's Compare does).
   std::optional<std::string> diff;
+  // --open: File > Open... of PATH after the start (a load error is shown, the first state kept).
+  std::optional<std::string> open;
+  // --fault: the fault panel's actions (faults.h parse_fault_action), planted after the start.
+  std::vector<std::string> faults;
+  // --view: the view over the topology and timeline panes (or the fault panel) at start.
+  std::optional<std::string> view;
+  // --lookup FROM,NAME[,TYPES]: the DNS view's form (opens the DNS view).
+  std::optional<std::string> lookup;
+  // --reach-cell FROM,TO[,PORT]: select that pod cell of the heat map (opens the reach view).
+  std::optional<std::string> reach_cell;
+  // --dump-view: write what the window shows as text (Workspace::dump_view) and exit.
+  std::optional<std::string> dump_view;
   int width = 1600;
   int height = 1000;
   int bench_frames = 0;  // > 0: render this many frames while replaying, print mean frame time, exit

@@ -43,6 +43,15 @@ inline PaneLayout compute_pane_layout(float width, float height) {
   return l;
 }
 
+// The fault panel, when open, takes the lower part of the object tree's column: the topology
+// and the timeline stay in view, so a fault's effect on the selected probe shows at once.
+inline PaneRect tree_above_faults(const PaneLayout& l) { return {l.object_tree.x, l.object_tree.y, l.object_tree.w, l.object_tree.h * 0.5f}; }
+inline PaneRect fault_pane(const PaneLayout& l) {
+  return {l.object_tree.x, l.object_tree.y + l.object_tree.h * 0.5f, l.object_tree.w, l.object_tree.h * 0.5f};
+}
+// The load error banner: across the top of the topology pane.
+inline PaneRect error_banner(const PaneLayout& l) { return {l.topology.x + 8, l.topology.y + 30, l.topology.w + l.timeline.w - 16, 110}; }
+
 // The diff view, when open, covers the topology and the timeline: its rows are wide.
 inline PaneRect diff_pane(const PaneLayout& l) { return {l.topology.x, l.topology.y, l.topology.w + l.timeline.w, l.topology.h}; }
 

@@ -9,6 +9,7 @@
 #include "../cli/http_exec.h"
 #include "hop_text.h"
 #include "packetwalk/model/dns/resolve_target.h"
+#include "packetwalk/model/query/target.h"
 
 namespace packetwalk::ui::gui {
 
@@ -94,7 +95,7 @@ std::unique_ptr<Session> Session::open(const Inputs& inputs, std::ostream& err) 
 }
 
 bool Session::load(std::ostream& err) {
-  auto loaded = cli::load_cluster(inputs_.scenario, inputs_.files, {}, err);
+  auto loaded = cli::load_cluster(inputs_.scenario, inputs_.files, {}, err, fault_adjust(faults_));
   if (!loaded.cluster) return false;
   // Ad-hoc probes survive a reload: they are rerun on the new cluster.
   std::vector<cli::ProbeInput> ad_hoc;
@@ -187,18 +188,54 @@ bool Session::add_probe(const cli::ProbeInput& input, std::string& error) {
   return true;
 }
 
-bool Session::reload(std::ostream& err) {
+bool Session::reload(std::ostream& err) { return rebuild(inputs_, faults_, true, err); }
+
+bool Session::open_inputs(const Inputs& inputs, std::ostream& err) { return rebuild(inputs, {}, false, err); }
+
+bool Session::set_faults(const FaultSet& faults, std::ostream& err) { return rebuild(inputs_, faults, true, err); }
+
+bool Session::rebuild(const Inputs& inputs, const FaultSet& faults, bool keep_ad_hoc, std::ostream& err) {
   // Build the new state aside so a broken edit leaves the current picture in place.
   auto fresh = std::unique_ptr<Session>(new Session());
-  fresh->inputs_ = inputs_;
-  for (const auto& p : snap_.probes)
-    if (p.ad_hoc) fresh->snap_.probes.push_back(p);
+  fresh->inputs_ = inputs;
+  fresh->faults_ = faults;
+  if (keep_ad_hoc)
+    for (const auto& p : snap_.probes)
+      if (p.ad_hoc) fresh->snap_.probes.push_back(p);
   if (!fresh->load(err)) return false;
+  inputs_ = inputs;
+  faults_ = faults;
   http_ = std::move(fresh->http_);
   runner_ = std::move(fresh->runner_);
   cluster_ = std::move(fresh->cluster_);
   snap_ = std::move(fresh->snap_);
   return true;
+}
+
+std::vector<std::string> Session::watched_paths() const {
+  std::vector<std::string> out = inputs_.files;
+  if (inputs_.scenario) out.push_back(*inputs_.scenario);
+  if (cluster_)
+    for (const auto& p : cluster_->scenario().manifest_paths) out.push_back(p);
+  return out;
+}
+
+std::optional<model::dns::NameLookup> Session::lookup(const std::string& from, const std::string& name,
+                                                      const std::vector<std::uint16_t>& types, std::string& error) {
+  // dig -x, as `packetwalk dns -t PTR ADDRESS`: the address's in-addr.arpa name.
+  std::string asked = name;
+  if (types.size() == 1 && types.front() == model::dns::rr::PTR)
+    if (auto ip = model::net::Ipv4Address::parse(name)) asked = model::dns::reverse_name(*ip);
+  if (auto why = model::dns::name_error(asked); !why.empty()) {
+    error = why;
+    return std::nullopt;
+  }
+  auto src = model::query::resolve_source(*cluster_, from, "default", error);
+  if (!src) return std::nullopt;
+  // A runner of its own, as `packetwalk dns` makes one: the lookup is the CLI's, byte for byte.
+  model::query::ProbeRunner runner(cluster_->topology(), cluster_->spec().seed);
+  runner.set_applications(&cluster_->applications());
+  return model::dns::lookup_name(*cluster_, runner, *src, asked, types);
 }
 
 }  // namespace packetwalk::ui::gui

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "../cli/probe_exec.h"
+#include "faults.h"
+#include "packetwalk/model/dns/lookup.h"
 #include "packetwalk/model/ingress/http_flow.h"
 #include "layout/graph_layout.h"
 #include "rule_listing.h"
@@ -91,14 +93,32 @@ public:
   // Reads the inputs again and reruns every probe (ad-hoc ones too). On failure keeps the current
   // state and returns false.
   bool reload(std::ostream& err);
+  // File > Open: other inputs replace these (ad-hoc probes and faults dropped). On failure keeps
+  // the current state and returns false.
+  bool open_inputs(const Inputs& inputs, std::ostream& err);
+  // The fault panel: rebuilds the cluster with `faults` planted and reruns every probe. On failure
+  // keeps the current state (and faults) and returns false.
+  bool set_faults(const FaultSet& faults, std::ostream& err);
+
+  const Inputs& inputs() const { return inputs_; }
+  const FaultSet& faults() const { return faults_; }
+  // What reload-on-change watches: the scenario file and the manifest paths it loads (or the -f
+  // paths), as the last successful load resolved them.
+  std::vector<std::string> watched_paths() const;
+  // A name lookup from `from` (as `packetwalk dns --from` takes it), with a runner of its own as
+  // `packetwalk dns` makes one, on the cluster as it stands (faults included).
+  std::optional<model::dns::NameLookup> lookup(const std::string& from, const std::string& name,
+                                               const std::vector<std::uint16_t>& types, std::string& error);
 
 private:
   Session() = default;
   bool load(std::ostream& err);
+  bool rebuild(const Inputs& inputs, const FaultSet& faults, bool keep_ad_hoc, std::ostream& err);
   ProbeView run_probe(const cli::ProbeInput& in, bool ad_hoc, const model::load::ProbeSpec* spec);
   void rebuild_axis();
 
   Inputs inputs_;
+  FaultSet faults_;
   std::unique_ptr<model::cluster::Cluster> cluster_;
   std::unique_ptr<model::query::ProbeRunner> runner_;
   std::unique_ptr<model::ingress::HttpClient> http_;

@@ -52,4 +52,18 @@ inline constexpr Rgb kFail{222, 30, 40};
 inline constexpr Rgb kDiffOpened{150, 214, 150};
 inline constexpr Rgb kDiffClosed{244, 160, 150};
 
+// Reach heat map: a cell's colour runs from denied to allowed with the share of allowed pairs.
+inline constexpr Rgb kReachAllowed{96, 186, 120};
+inline constexpr Rgb kReachDenied{214, 84, 84};
+inline constexpr Rgb kReachNone{226, 226, 232};    // not checked: the destination declares no such port
+
+// DNS view: a try's outcome (records found, an answer without them, no answer at all).
+inline constexpr Rgb kDnsFound{52, 150, 88};
+inline constexpr Rgb kDnsEmpty{150, 120, 40};
+
+// Load errors over the picture (open, reload, faults): the banner's fill.
+inline constexpr Rgb kErrorBanner{252, 222, 218};
+// Fault panel: the header while any fault is planted.
+inline constexpr Rgb kFaultActive{236, 120, 40};
+
 }  // namespace packetwalk::ui::gui::theme

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../cli/probe_exec.h"
+#include "faults.h"
 #include "layout/graph_layout.h"
 #include "packetwalk/model/datapath/topology.h"
 
@@ -59,6 +60,41 @@ struct UiState {
   std::optional<std::string> request_diff;
   bool diff_open = false;        // the diff view covers the topology and timeline panes
   std::string diff_error;        // why the last request_diff failed
+  // The same dialog serves File > Open...: then the pick replaces what is loaded (request_open).
+  bool file_dialog_opens = false;  // false: it picks the diff's second version
+  std::optional<std::string> request_open;
+  // Loading (open, reload, reload on change, faults) failed: the diagnostics, file:line first, shown
+  // over the picture until the next successful load; the previous state stays.
+  std::string load_error;
+  bool watch = true;             // reload when a watched file changes (polled once a second)
+
+  // DNS and reach views: like the diff view, they cover the topology and timeline panes.
+  bool dns_open = false;
+  bool reach_open = false;
+  // DNS view: a lookup the user typed ("NS/POD", name, types); empty from = the probe's own lookup.
+  struct Lookup {
+    std::string from, name, types = "A";
+  };
+  std::optional<Lookup> request_lookup;
+  std::string lookup_error;
+  // Reach view: which grid and cell.
+  bool request_reach = false;    // (re)compute the matrix between frames
+  int reach_port = 0;
+  bool reach_by_namespace = false;
+  int reach_from = -1, reach_to = -1;  // selected cell; -1 none
+
+  // Fault panel (left, under the object tree): its edits are applied between frames, then every
+  // probe reruns, the selected one staying selected at the same hop.
+  bool faults_open = false;
+  std::optional<FaultSet> request_faults;
+
+  // One view at a time covers the topology and timeline panes (Picture: none, the replay shows).
+  enum class Center { Picture, Diff, Dns, Reach };
+  void show(Center c) {
+    diff_open = c == Center::Diff;
+    dns_open = c == Center::Dns;
+    reach_open = c == Center::Reach;
+  }
 
   void move_cursor(double c) {
     cursor = c;

@@ -18,8 +18,10 @@ void FileDialog::enter(const std::string& dir) {
 }
 
 void FileDialog::draw(const Snapshot& snap, UiState& ui) {
-  if (ui.file_dialog_open && !ImGui::IsPopupOpen("Compare with...")) {
-    ImGui::OpenPopup("Compare with...");
+  // One popup id for both uses (the label after ### is the id): Open... and Compare with...
+  const char* const title = ui.file_dialog_opens ? "Open###files" : "Compare with...###files";
+  if (ui.file_dialog_open && !ImGui::IsPopupOpen("###files")) {
+    ImGui::OpenPopup(title);
     if (ui.file_dialog_dir.empty()) {
       // Start beside what is loaded: the other version usually sits next to it.
       namespace fs = std::filesystem;
@@ -34,8 +36,9 @@ void FileDialog::draw(const Snapshot& snap, UiState& ui) {
     ui.file_dialog_dir = listed_;
   }
   ImGui::SetNextWindowSize(ImVec2(560, 440), ImGuiCond_Appearing);
-  if (!ImGui::BeginPopupModal("Compare with...", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
-  ImGui::TextDisabled("The second version: a scenario file, a manifest file, or a folder of manifests.");
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  ImGui::TextDisabled(ui.file_dialog_opens ? "Open a scenario file, a manifest file, or a folder of manifests (on the default cluster)."
+                                           : "The second version: a scenario file, a manifest file, or a folder of manifests.");
   ImGui::TextUnformatted(listed_.c_str());
   if (ImGui::BeginChild("##entries", ImVec2(0, -90), true)) {
     if (!list_error_.empty()) ImGui::TextColored(to_vec4(theme::kFail), "%s", list_error_.c_str());
@@ -54,10 +57,15 @@ void FileDialog::draw(const Snapshot& snap, UiState& ui) {
   ImGui::EndChild();
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##picked", "path of the other version", &picked_);
-  if (!ui.diff_error.empty()) ImGui::TextColored(to_vec4(theme::kFail), "%s", ui.diff_error.c_str());
-  if (ImGui::Button("Compare", ImVec2(100, 0)) && !picked_.empty()) {
-    ui.request_diff = picked_;
-    ui.diff_error.clear();
+  const std::string& failed = ui.file_dialog_opens ? ui.load_error : ui.diff_error;
+  if (!failed.empty()) ImGui::TextColored(to_vec4(theme::kFail), "%s", failed.c_str());
+  if (ImGui::Button(ui.file_dialog_opens ? "Open" : "Compare", ImVec2(100, 0)) && !picked_.empty()) {
+    if (ui.file_dialog_opens) {
+      ui.request_open = picked_;
+    } else {
+      ui.request_diff = picked_;
+      ui.diff_error.clear();
+    }
   }
   ImGui::SameLine();
   if (ImGui::Button("Close", ImVec2(100, 0))) ui.file_dialog_open = false;

@@ -1,8 +1,8 @@
 #pragma once
 // The file dialog, drawn with ImGui (no new dependency): lists a folder (diff_data.h's
 // list_manifest_dir), descends into folders, and picks a scenario file, a manifest file or the
-// folder itself as the second version for the diff view (UiState::request_diff). A path can also
-// be typed.
+// folder itself — to open it (File > Open..., UiState::request_open) or as the second version for
+// the diff view (UiState::request_diff). A path can also be typed.
 
 #include <string>
 #include <vector>

@@ -36,7 +36,13 @@ void ReplayBar::draw(const Snapshot& snap, UiState& ui) {
     ui.probe_form_error.clear();
   }
   ImGui::SameLine();
+  if (ImGui::Button("Open...")) {
+    ui.file_dialog_open = true;
+    ui.file_dialog_opens = true;
+  }
+  ImGui::SameLine();
   if (ImGui::Button("Reload")) ui.request_reload = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Also automatic: the files are checked every second.");
   ImGui::SameLine();
   if (ImGui::Button("Export...")) {
     ui.export_form_open = true;
@@ -45,8 +51,20 @@ void ReplayBar::draw(const Snapshot& snap, UiState& ui) {
   ImGui::SameLine();
   if (ImGui::Button("Diff...")) {
     ui.file_dialog_open = true;
+    ui.file_dialog_opens = false;
     ui.diff_error.clear();
   }
+  // The views over the picture; a second click returns to the picture.
+  auto view_button = [&](const char* label, bool open, UiState::Center c) {
+    ImGui::SameLine();
+    if (open) ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(theme::kSelection, 0.45f));
+    if (ImGui::Button(label)) ui.show(open ? UiState::Center::Picture : c);
+    if (open) ImGui::PopStyleColor();
+  };
+  view_button("DNS", ui.dns_open, UiState::Center::Dns);
+  view_button("Reach", ui.reach_open, UiState::Center::Reach);
+  ImGui::SameLine();
+  if (ImGui::Button("Faults")) ui.faults_open = !ui.faults_open;
   if (!ui.status.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", ui.status.c_str());
@@ -101,9 +119,12 @@ void ReplayBar::draw_transport(const ProbeView& p, UiState& ui) {
   ImGui::SameLine();
 
   // The scrubber: drag over hops; the label says where the cursor is in simulated time.
-  const auto& leg = p.report.result.trace.legs[p.hops.empty() ? 0 : p.hops[i].leg];
+  // A probe whose name lookup failed never opened a connection: no legs, no hops (the DNS view
+  // shows why).
+  const auto& legs = p.report.result.trace.legs;
+  const std::string leg = p.hops.empty() || legs.empty() ? std::string(p.report.dns ? "no connection: see DNS" : "") : legs[p.hops[i].leg].name;
   char label[160];
-  std::snprintf(label, sizeof label, "hop %zu/%zu  %s  %s", i, p.hops.size() - (p.hops.empty() ? 0 : 1), leg.name.c_str(),
+  std::snprintf(label, sizeof label, "hop %zu/%zu  %s  %s", i, p.hops.size() - (p.hops.empty() ? 0 : 1), leg.c_str(),
                 sim::format_time(sim::Time::ns(time_at(p, ui.cursor))).c_str());
   float c = static_cast<float>(ui.cursor);
   const float outcome_w = 330;

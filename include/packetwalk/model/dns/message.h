@@ -38,6 +38,9 @@ inline constexpr std::uint16_t kClassIn = 1;
 
 std::string type_name(std::uint16_t type);                   // "A", "SRV", "TYPE65" for unknown ones
 std::optional<std::uint16_t> parse_type(std::string_view s);  // "a", "AAAA", "TYPE65"
+// "A", "srv", "A,AAAA" (getaddrinfo with AF_UNSPEC asks both per candidate); nullopt when any
+// item is unknown, with `bad` (if given) set to that item.
+std::optional<std::vector<std::uint16_t>> parse_type_list(std::string_view s, std::string* bad = nullptr);
 
 enum class Rcode : std::uint8_t { NoError = 0, FormErr = 1, ServFail = 2, NxDomain = 3, NotImp = 4, Refused = 5 };
 std::string rcode_name(Rcode r);  // "NOERROR", "NXDOMAIN", as dig prints them
