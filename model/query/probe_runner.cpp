@@ -59,7 +59,14 @@ struct ProbeRunner::Impl {
   sim::RandomStreams random;
   datapath::EngineCosts costs;
 
-  Impl(datapath::Topology& t, std::uint64_t seed, datapath::EngineCosts c) : topology(t), random(seed), costs(c) {}
+  // Whether any device carries a netem loss (the linkLoss fault): only then can a handshake
+  // segment vanish at random, and only then does a probe watch its hops for retransmission.
+  // Faults are planted before the runner exists, so one scan at construction is enough.
+  bool netem_loss = false;
+
+  Impl(datapath::Topology& t, std::uint64_t seed, datapath::EngineCosts c) : topology(t), random(seed), costs(c) {
+    for (const auto& i : t.all_interfaces()) netem_loss = netem_loss || i.netem.loss_percent > 0;
+  }
 
   // The source address an unbound socket gets: the route's preferred source, else the output
   // device's primary address (the kernel's inet_select_addr), or the destination itself when local.
@@ -158,7 +165,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
     w.simulator.schedule_at(last_synack + synack_rto, [&]() { resend_synack(); });
   };
   std::size_t loss_watch = 0;
-  if (target.protocol == net::Protocol::Tcp) {
+  if (target.protocol == net::Protocol::Tcp && m.netem_loss) {
     loss_watch = w.engine.hop_hook.connect([&](const trace::Hop& h) {
       if (h.action == trace::HopAction::Send && h.packet.tcp_flags == (net::kSyn | net::kAck) && synack_sent == 0)
         last_synack = h.time;  // the server's first SYN-ACK starts its timer
@@ -178,17 +185,22 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   }
 
   const auto from = target.from;
-  // The client's ACK to a SYN-ACK `p` (the handshake's third segment, or its repeat).
+  // A segment the client sends back on the connection a SYN-ACK `p` opened.
+  auto reply_segment = [&](const net::Packet& p, std::uint8_t flags) {
+    net::Packet seg;
+    seg.id = w.engine.new_packet_id();
+    seg.protocol = net::Protocol::Tcp;
+    seg.src = p.dst;
+    seg.dst = p.src;
+    seg.sport = p.dport;
+    seg.dport = p.sport;
+    seg.tcp_flags = flags;
+    seg.length = 52;
+    return seg;
+  };
+  // The client's ACK to a SYN-ACK (the handshake's third segment, or its repeat).
   auto send_ack = [&, from](const net::Packet& p, sim::Time t, const char* note) {
-    net::Packet ack;
-    ack.id = w.engine.new_packet_id();
-    ack.protocol = net::Protocol::Tcp;
-    ack.src = p.dst;
-    ack.dst = p.src;
-    ack.sport = p.dport;
-    ack.dport = p.sport;
-    ack.tcp_flags = net::kAck;
-    ack.length = 52;
+    net::Packet ack = reply_segment(p, net::kAck);
     ack.payload_note = note;
     w.engine.send(from, std::move(ack), t + w.engine.costs().socket);
   };
@@ -239,14 +251,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
         state = State::Connected;
         send_ack(p, t, "ACK");
         if (!target.payload.empty()) {
-          net::Packet data;
-          data.id = w.engine.new_packet_id();
-          data.protocol = net::Protocol::Tcp;
-          data.src = p.dst;
-          data.dst = p.src;
-          data.sport = p.dport;
-          data.dport = p.sport;
-          data.tcp_flags = net::kPsh | net::kAck;
+          net::Packet data = reply_segment(p, net::kPsh | net::kAck);
           data.payload = target.payload;
           data.length = static_cast<std::uint16_t>(52 + target.payload.size());
           data.payload_note = target.payload_note.empty() ? "data" : target.payload_note;
