@@ -57,6 +57,23 @@ else
   echo "skip colour on a terminal: script(1) not installed"
 fi
 
+# A bare path is a scenario file (as --scenario) or manifests (as -f), for every command that
+# reads both: the same output either way, and two scenario files are refused.
+lab=scenarios/labs/kube-proxy-down.yaml
+"$pw" diagnose $lab --from default/client --to default/api:80 >"$tmp/pos" 2>&1
+rc_pos=$?
+"$pw" diagnose --scenario $lab --from default/client --to default/api:80 >"$tmp/flag" 2>&1
+[ $rc_pos -eq $? ] && [ -s "$tmp/pos" ] && cmp -s "$tmp/pos" "$tmp/flag"; check "diagnose SCENARIO = diagnose --scenario SCENARIO" $?
+"$pw" reach scenarios/services/manifests -o csv >"$tmp/pos" 2>&1
+"$pw" reach -f scenarios/services/manifests -o csv >"$tmp/flag" 2>&1
+[ -s "$tmp/pos" ] && cmp -s "$tmp/pos" "$tmp/flag"; check "reach DIR = reach -f DIR" $?
+"$pw" trace $m --from pod-a --to api-server:80 >"$tmp/pos" 2>&1
+"$pw" trace -f $m --from pod-a --to api-server:80 >"$tmp/flag" 2>&1
+[ -s "$tmp/pos" ] && cmp -s "$tmp/pos" "$tmp/flag"; check "trace FILE = trace -f FILE" $?
+"$pw" reach $lab scenarios/labs/kube-proxy-down.yaml >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "give one scenario file" "$tmp/err"; check "two scenario files: exit 2, said why" $?
+"$pw" lint --help | grep -q "A bare PATH is a scenario file"; check "lint --help explains bare paths" $?
+
 # help CMD is CMD --help; every flag of every command is completed by bash and zsh.
 for cmd in diagnose diff dns explain generate graph lint materialize reach routes rules run test trace verify version; do
   diff <("$pw" help $cmd) <("$pw" $cmd --help) >/dev/null; check "help $cmd = $cmd --help" $?
