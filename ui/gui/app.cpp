@@ -65,7 +65,8 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
         << "). Run it on a desktop, or headless under a virtual display: xvfb-run -a packetwalk-gui ...\n";
     return 3;
   }
-  const bool headless = config.screenshot || config.bench_frames > 0 || config.exit_after_exports;
+  const bool timed = config.exit_after_seconds > 0;
+  const bool headless = !timed && (config.screenshot || config.bench_frames > 0 || config.exit_after_exports);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -96,6 +97,7 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
   std::optional<std::string> png_export;
   int png_export_frame = 0;
   double last = glfwGetTime();
+  double first_frame_at = -1;  // wall time of the first frame (--exit-after-seconds counts from it)
   while (!glfwWindowShouldClose(win)) {
     glfwPollEvents();
     const auto t0 = Clock::now();
@@ -146,7 +148,9 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
       png_export = workspace.take_png_request();
       png_export_frame = std::max(frame + 2, kCaptureFrame);
     }
-    if (config.screenshot && frame == kCaptureFrame) {
+    const bool time_up = timed && first_frame_at >= 0 && glfwGetTime() - first_frame_at >= config.exit_after_seconds;
+    if (timed && time_up && !config.screenshot) break;
+    if (config.screenshot && (timed ? time_up : frame == kCaptureFrame)) {
       std::string error;
       if (!write_png(*config.screenshot, fbw, fbh, error)) {
         err << "packetwalk-gui: " << error << "\n";
@@ -154,8 +158,12 @@ int run_app(Workspace& workspace, const AppConfig& config, std::ostream& out, st
       }
       break;
     }
-    if (config.exit_after_exports && !png_export && frame >= kCaptureFrame) break;
+    if (!timed && config.exit_after_exports && !png_export && frame >= kCaptureFrame) break;
     glfwSwapBuffers(win);
+    if (timed && first_frame_at < 0) {
+      first_frame_at = glfwGetTime();
+      out << "packetwalk-gui: window open, closing in " << config.exit_after_seconds << " s" << std::endl;
+    }
     ++frame;
   }
   if (config.bench_frames > 0 && measured > 0) {

@@ -17,6 +17,10 @@ struct AppConfig {
   std::optional<std::string> screenshot;  // headless: render a few frames, write this PNG, return
   int bench_frames = 0;                   // headless: replay for this many frames, print timings
   bool exit_after_exports = false;        // headless: carry out the queued exports, then return
+  // > 0: a real, visible window running on wall-clock time (reload on change polls as in a
+  // session) that closes itself after this many seconds from its first frame; `screenshot` is
+  // then taken of the last frame. Says "window open" on `out` after the first frame.
+  double exit_after_seconds = 0;
 };
 
 // Exit code: 0 done; 3 when no window can be opened (no X display), or, headless, the PNG cannot

@@ -1,6 +1,9 @@
 #include "faults.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
 #include <memory>
 
 #include "packetwalk/model/cluster/cluster.h"
@@ -16,6 +19,7 @@ namespace {
 // Diagnostics about a fault planted from the GUI point here rather than into the scenario file.
 const char* const kWhere = "(fault panel)";
 constexpr double kLinkDelaySeconds = 0.05, kCoreDnsSlowSeconds = 2.0, kLinkLossPercent = 30;
+constexpr double kMaxLatencySeconds = 3600;  // the scenario loader's bound on a fault's latency
 
 }  // namespace
 
@@ -23,7 +27,76 @@ bool FaultSet::has(load::FaultKind kind, const std::string& node) const {
   return std::any_of(faults.begin(), faults.end(), [&](const load::FaultSpec& f) { return f.kind == kind && f.node == node; });
 }
 
-void FaultSet::toggle(load::FaultKind kind, const std::string& node, const model::cluster::Cluster& cluster) {
+bool fault_takes_value(load::FaultKind kind) {
+  return kind == load::FaultKind::LinkDelay || kind == load::FaultKind::CoreDnsSlow || kind == load::FaultKind::LinkLoss;
+}
+
+double default_fault_value(load::FaultKind kind) {
+  switch (kind) {
+    case load::FaultKind::LinkDelay: return kLinkDelaySeconds;
+    case load::FaultKind::CoreDnsSlow: return kCoreDnsSlowSeconds;
+    case load::FaultKind::LinkLoss: return kLinkLossPercent;
+    default: return 0;
+  }
+}
+
+bool fault_value_ok(load::FaultKind kind, double value) {
+  if (kind == load::FaultKind::LinkLoss) return value > 0 && value <= 100;
+  return value > 0 && value <= kMaxLatencySeconds;
+}
+
+std::optional<double> parse_fault_value(load::FaultKind kind, const std::string& text, std::string& error) {
+  const bool loss = kind == load::FaultKind::LinkLoss;
+  // The scenario's units: a latency in s (also bare), ms or m; a loss as 30 or 30%.
+  std::size_t unit_at = text.size();
+  while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(text[unit_at - 1]))) --unit_at;
+  std::string number = text.substr(0, unit_at), unit = text.substr(unit_at);
+  if (loss && !number.empty() && number.back() == '%') number.pop_back();
+  double v = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+  const bool unit_ok = loss ? unit.empty() : (unit.empty() || unit == "s" || unit == "ms" || unit == "m");
+  if (number.empty() || ec != std::errc() || end != number.data() + number.size() || !unit_ok) {
+    error = loss ? "\"" + text + "\" is not a percentage such as 30 or 30%"
+                 : "\"" + text + "\" is not a duration such as 120ms, 2s or 1m";
+    return std::nullopt;
+  }
+  if (unit == "ms") v /= 1000;
+  if (unit == "m") v *= 60;
+  if (!fault_value_ok(kind, v)) {
+    error = loss ? "the loss must be more than 0 and at most 100%, got " + text
+                 : "the latency must be more than 0 and at most 60m, got " + text;
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::string fault_value_text(load::FaultKind kind, double value) {
+  if (kind == load::FaultKind::LinkLoss) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g%%", value);
+    return b;
+  }
+  return load::format_seconds(value);
+}
+
+std::optional<double> FaultSet::value_of(load::FaultKind kind, const std::string& node) const {
+  for (const auto& f : faults)
+    if (f.kind == kind && f.node == node) return kind == load::FaultKind::LinkLoss ? f.percent : f.seconds;
+  return std::nullopt;
+}
+
+bool FaultSet::set_value(load::FaultKind kind, const std::string& node, double value) {
+  for (auto& f : faults) {
+    if (f.kind != kind || f.node != node) continue;
+    if (kind == load::FaultKind::LinkLoss) f.percent = value;
+    else f.seconds = value;
+    return true;
+  }
+  return false;
+}
+
+void FaultSet::toggle(load::FaultKind kind, const std::string& node, const model::cluster::Cluster& cluster,
+                      std::optional<double> value) {
   auto same = [&](const load::FaultSpec& f) { return f.kind == kind && f.node == node; };
   if (std::erase_if(faults, same) > 0) return;
   load::FaultSpec f;
@@ -34,10 +107,8 @@ void FaultSet::toggle(load::FaultKind kind, const std::string& node, const model
   // (CoreDNS scaled, files edited) do not reach that node (model/cluster/timeline.h).
   if (kind == load::FaultKind::KubeProxyStale) f.synced = std::make_shared<const model::kube::ServiceState>(cluster.services());
   // netem and CoreDNS values a room notices without a timeout: a 50 ms wire, a 2 s answer, 30% loss.
-  if (kind == load::FaultKind::LinkDelay) f.seconds = kLinkDelaySeconds;
-  if (kind == load::FaultKind::CoreDnsSlow) f.seconds = kCoreDnsSlowSeconds;
-  if (kind == load::FaultKind::LinkLoss) f.percent = kLinkLossPercent;
   faults.push_back(std::move(f));
+  if (fault_takes_value(kind)) set_value(kind, node, value.value_or(default_fault_value(kind)));
 }
 
 std::vector<std::string> FaultSet::describe() const {
@@ -67,12 +138,16 @@ cli::ScenarioAdjust fault_adjust(const FaultSet& set) {
   };
 }
 
-bool parse_fault_action(const std::string& text, FaultSet& into, const model::cluster::Cluster& cluster, std::string& error) {
+bool parse_fault_action(const std::string& action, FaultSet& into, const model::cluster::Cluster& cluster, std::string& error) {
+  // KEY[:ARG][=VALUE]
+  const auto eq = action.find('=');
+  const std::string text = action.substr(0, eq);
+  const std::optional<std::string> value_text = eq == std::string::npos ? std::nullopt : std::optional<std::string>(action.substr(eq + 1));
   const auto colon = text.find(':');
   const std::string key = text.substr(0, colon);
   const std::string arg = colon == std::string::npos ? std::string() : text.substr(colon + 1);
   if (key == "corednsReplicas") {
-    if (arg.empty() || arg.find_first_not_of("0123456789") != std::string::npos || arg.size() > 4) {
+    if (value_text || arg.empty() || arg.find_first_not_of("0123456789") != std::string::npos || arg.size() > 4) {
       error = "corednsReplicas takes a replica count, e.g. corednsReplicas:0";
       return false;
     }
@@ -89,19 +164,26 @@ bool parse_fault_action(const std::string& text, FaultSet& into, const model::cl
   else if (key == "coreDnsSlow") kind = load::FaultKind::CoreDnsSlow;
   else {
     error = "unknown fault \"" + key +
-            "\" (kubeProxyDown:NODE, stopKubeProxy:NODE, linkDown:NODE, linkDelay:NODE, linkLoss:NODE, coreDnsDown, "
-            "coreDnsSlow, corednsReplicas:N)";
+            "\" (kubeProxyDown:NODE, stopKubeProxy:NODE, linkDown:NODE, linkDelay:NODE[=LATENCY], linkLoss:NODE[=PERCENT], "
+            "coreDnsDown, coreDnsSlow[=LATENCY], corednsReplicas:N)";
     return false;
   }
-  if (!load::fault_has_node(kind)) {
-    if (!into.has(kind, "")) into.toggle(kind, "", cluster);
-    return true;
+  std::optional<double> value;
+  if (value_text) {
+    if (!fault_takes_value(kind)) {
+      error = key + " takes no value (only linkDelay, linkLoss and coreDnsSlow do)";
+      return false;
+    }
+    value = parse_fault_value(kind, *value_text, error);
+    if (!value) return false;
   }
-  if (!cluster.inventory().find_node(arg)) {
+  const std::string node = load::fault_has_node(kind) ? arg : std::string();
+  if (load::fault_has_node(kind) && !cluster.inventory().find_node(arg)) {
     error = "no node \"" + arg + "\" in the cluster";
     return false;
   }
-  if (!into.has(kind, arg)) into.toggle(kind, arg, cluster);
+  if (!into.has(kind, node)) into.toggle(kind, node, cluster, value);
+  else if (value) into.set_value(kind, node, *value);
   return true;
 }
 

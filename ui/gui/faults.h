@@ -28,9 +28,16 @@ struct FaultSet {
   bool has(model::load::FaultKind kind, const std::string& node) const;
   // Adds the fault, or removes it when the node already has one of that kind (`node` empty for the
   // cluster-wide coreDnsDown / coreDnsSlow). For KubeProxyStale, `cluster` provides the state
-  // kube-proxy last synced (the current one). LinkDelay, CoreDnsSlow and LinkLoss get the panel's
-  // values: 50ms, 2s, 30%.
-  void toggle(model::load::FaultKind kind, const std::string& node, const model::cluster::Cluster& cluster);
+  // kube-proxy last synced (the current one). LinkDelay, CoreDnsSlow and LinkLoss take `value`
+  // (fault_value_unit), by default the panel's starting values: 50ms, 2s, 30%.
+  void toggle(model::load::FaultKind kind, const std::string& node, const model::cluster::Cluster& cluster,
+              std::optional<double> value = std::nullopt);
+  // The value of a planted LinkDelay / CoreDnsSlow (seconds) or LinkLoss (percent); nullopt when
+  // that fault is not planted.
+  std::optional<double> value_of(model::load::FaultKind kind, const std::string& node) const;
+  // Changes a planted fault's value (the fault stays where it is in the order); false when it is
+  // not planted.
+  bool set_value(model::load::FaultKind kind, const std::string& node, double value);
   // One line per fault, as a scenario writes it ("kubeProxyDown: node-1", "stopKubeProxy: node-2",
   // "scale: kube-system/coredns replicas 0").
   std::vector<std::string> describe() const;
@@ -41,10 +48,24 @@ struct FaultSet {
 // and CoreDNS (kubeadm's addon, added first if the scenario does not define it) scaled.
 cli::ScenarioAdjust fault_adjust(const FaultSet& faults);
 
+// The faults with a value, and the value's unit: LinkDelay and CoreDnsSlow in seconds (latency),
+// LinkLoss in percent; the others take none.
+bool fault_takes_value(model::load::FaultKind kind);
+// The fault panel's starting value: 0.05 (50ms), 2 (2s), 30 (%).
+double default_fault_value(model::load::FaultKind kind);
+// A value as the scenario format writes it ("120ms", "2s", "1m"; "30%"), and back. Latencies are
+// more than 0 and at most 60m, a loss more than 0 and at most 100%, as the scenario loader checks.
+std::optional<double> parse_fault_value(model::load::FaultKind kind, const std::string& text, std::string& error);
+std::string fault_value_text(model::load::FaultKind kind, double value);
+// Whether `value` is within those bounds.
+bool fault_value_ok(model::load::FaultKind kind, double value);
+
 // --fault on the command line, the panel's actions by name: "kubeProxyDown:NODE",
 // "stopKubeProxy:NODE", "linkDown:NODE", "linkDelay:NODE", "linkLoss:NODE", "coreDnsDown",
-// "coreDnsSlow", "corednsReplicas:N". False with `error` when the text names none, or a node the
-// cluster does not have.
+// "coreDnsSlow", "corednsReplicas:N"; the faults with a value take it after '=':
+// "linkDelay:node-1=120ms", "linkLoss:node-1=50%", "coreDnsSlow=6s" (without one, the panel's
+// starting value). False with `error` when the text names none, a node the cluster does not have,
+// or a bad value.
 bool parse_fault_action(const std::string& text, FaultSet& into, const model::cluster::Cluster& cluster, std::string& error);
 
 }  // namespace packetwalk::ui::gui

@@ -15,7 +15,7 @@ const char* const kUsage =
     "                      [--screenshot FILE.png] [--size WxH] [--bench-frames N]\n"
     "                      [--export-json FILE] [--export-png FILE] [--diff PATH] [--open PATH]\n"
     "                      [--fault ACTION]... [--view picture|dns|reach|faults] [--lookup FROM,NAME[,TYPES]]\n"
-    "                      [--reach-cell FROM,TO[,PORT]] [--dump-view FILE]\n";
+    "                      [--reach-cell FROM,TO[,PORT]] [--dump-view FILE] [--exit-after-seconds S]\n";
 
 std::optional<long> parse_long(std::string_view s) {
   long v = 0;
@@ -57,11 +57,14 @@ std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, s
       "diff", po::value<std::string>(), "open the diff view: flows PATH (scenario, manifest file or folder) opens and closes")(
       "open", po::value<std::string>(), "then open PATH as File > Open... does (a load error is shown, the first state kept)")(
       "fault", po::value<std::vector<std::string>>()->composing(),
-      "plant a fault as the fault panel does: kubeProxyDown:NODE, stopKubeProxy:NODE, linkDown:NODE, corednsReplicas:N")(
+      "plant a fault as the fault panel does: kubeProxyDown:NODE, stopKubeProxy:NODE, linkDown:NODE, linkDelay:NODE[=120ms], "
+      "linkLoss:NODE[=30%], coreDnsDown, coreDnsSlow[=2s], corednsReplicas:N")(
       "view", po::value<std::string>(), "open on a view: picture, dns, reach or faults")(
       "lookup", po::value<std::string>(), "DNS view of a lookup: FROM,NAME[,TYPES] (as packetwalk dns --from FROM NAME -t TYPES)")(
       "reach-cell", po::value<std::string>(), "reach view with the cell FROM,TO[,PORT] selected (pods as NS/NAME)")(
-      "dump-view", po::value<std::string>(), "write what the window shows as text to FILE ('-': stdout) and exit");
+      "dump-view", po::value<std::string>(), "write what the window shows as text to FILE ('-': stdout) and exit")(
+      "exit-after-seconds", po::value<double>(),
+      "run the window (reload on change included) for S seconds, then close it; --screenshot and --dump-view show its last state");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "scenario");
   po::options_description all;
@@ -127,6 +130,13 @@ std::optional<GuiOptions> parse_gui_options(int argc, const char* const* argv, s
     }
     o.width = s->first;
     o.height = s->second;
+  }
+  if (vm.count("exit-after-seconds")) {
+    o.exit_after_seconds = vm["exit-after-seconds"].as<double>();
+    if (!(o.exit_after_seconds > 0 && o.exit_after_seconds <= 3600)) {
+      err << "packetwalk-gui: --exit-after-seconds takes a number of seconds (more than 0, at most 3600)\n";
+      return std::nullopt;
+    }
   }
   if (vm.count("bench-frames")) {
     o.bench_frames = vm["bench-frames"].as<int>();

@@ -6,7 +6,7 @@
 //                  [--screenshot FILE.png] [--size WxH] [--bench-frames N]
 //                  [--export-json FILE] [--export-png FILE] [--diff PATH] [--open PATH]
 //                  [--fault ACTION]... [--view picture|dns|reach|faults] [--lookup FROM,NAME[,TYPES]]
-//                  [--reach-cell FROM,TO[,PORT]] [--dump-view FILE]
+//                  [--reach-cell FROM,TO[,PORT]] [--dump-view FILE] [--exit-after-seconds S]
 
 #include <iosfwd>
 #include <optional>
@@ -48,6 +48,9 @@ struct GuiOptions {
   int width = 1600;
   int height = 1000;
   int bench_frames = 0;  // > 0: render this many frames while replaying, print mean frame time, exit
+  // --exit-after-seconds: run the window as a session does (wall-clock time, reload on change),
+  // then close it after this many seconds; --screenshot and --dump-view then show its last state.
+  double exit_after_seconds = 0;
   bool help = false;
 };
 

@@ -37,21 +37,28 @@ std::string expectation_text(const model::load::Expectation& e, const std::optio
   return s;
 }
 
-void flatten(const dp::Topology& topo, const Scene& scene, ProbeView& v) {
-  const auto& trace = v.report.result.trace;
-  const auto client = v.report.result.tuple.src;
+// One trace's legs appended to the probe's: `dns` names the exchange they belong to (-1: the
+// connection), `offset_ns` shifts their times onto the probe's clock (FlatHop::t_ns).
+void flatten_trace(const dp::Topology& topo, const Scene& scene, ProbeView& v, const model::trace::Trace& trace, int dns,
+                   std::int64_t offset_ns, model::net::Ipv4Address client, const std::string& prefix,
+                   const std::string& query_type = "") {
   for (std::uint32_t l = 0; l < trace.legs.size(); ++l) {
     const auto& leg = trace.legs[l];
     LegSpan span;
-    span.name = leg.name;
+    // "DNS query A api..." becomes "DNS 1/2 query A api...": which try of the lookup it is.
+    span.name = prefix.empty() ? leg.name : prefix + (leg.name.rfind("DNS ", 0) == 0 ? leg.name.substr(4) : leg.name);
     span.first = v.hops.size();
     span.reply = !leg.hops.empty() && leg.hops.front().packet.src != client;
+    span.lane_name = prefix.empty() ? leg.name : prefix.substr(4) + (span.reply ? "reply" : query_type + " query");
+    span.dns = dns;
+    span.trace_leg = l;
+    const auto leg_index = static_cast<std::uint32_t>(v.legs.size());
     for (std::uint32_t k = 0; k < leg.hops.size(); ++k) {
       const auto& h = leg.hops[k];
       FlatHop f;
-      f.leg = l;
+      f.leg = leg_index;
       f.index = k;
-      f.t_ns = h.time.count_ns();
+      f.t_ns = offset_ns + h.time.count_ns();
       if (auto ns = topo.find_netns(h.netns)) {
         f.netns = *ns;
         if (!h.iface.empty())
@@ -70,6 +77,23 @@ void flatten(const dp::Topology& topo, const Scene& scene, ProbeView& v) {
     span.end = v.hops.size();
     v.legs.push_back(std::move(span));
   }
+}
+
+// The probe's legs in the order they happened: the name lookup's exchanges (each query through
+// kube-proxy's DNAT to CoreDNS and its answer back, as the model traced them), then the connection.
+void flatten(const dp::Topology& topo, const Scene& scene, ProbeView& v) {
+  if (v.report.dns) {
+    const auto& lookup = *v.report.dns;
+    const auto& exchanges = lookup.result.exchanges;
+    const std::string of = "/" + std::to_string(exchanges.size()) + " ";
+    for (std::size_t i = 0; i < exchanges.size() && i < lookup.probes.size(); ++i)
+      flatten_trace(topo, scene, v, lookup.probes[i].trace, static_cast<int>(i), exchanges[i].sent.count_ns(),
+                    lookup.probes[i].tuple.src, "DNS " + std::to_string(i + 1) + of,
+                    model::dns::type_name(exchanges[i].query.message.questions.front().type));
+    v.dns_tries = dns_view_data(lookup).tries;
+  }
+  const std::int64_t after_lookup = v.report.dns ? v.report.dns->result.elapsed.count_ns() : 0;
+  flatten_trace(topo, scene, v, v.report.result.trace, -1, after_lookup, v.report.result.tuple.src, "");
   if (!v.hops.empty()) {
     v.start_ns = v.end_ns = v.hops.front().t_ns;
     for (const auto& f : v.hops) {

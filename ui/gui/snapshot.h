@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../cli/probe_exec.h"
+#include "dns_data.h"
 #include "faults.h"
 #include "packetwalk/model/dns/lookup.h"
 #include "packetwalk/model/ingress/http_flow.h"
@@ -23,10 +24,16 @@
 
 namespace packetwalk::ui::gui {
 
-// One hop of a probe, in the order the legs happened (all of leg 0, then leg 1, ...).
+// One hop of a probe, in the order the legs happened (all of leg 0, then leg 1, ...): first the
+// legs of each DNS exchange of the probe's name lookup, in the resolver's order, then the
+// connection's.
 struct FlatHop {
-  std::uint32_t leg = 0;    // index into the trace's legs
+  std::uint32_t leg = 0;    // index into ProbeView::legs
   std::uint32_t index = 0;  // index into that leg's hops
+  // Simulated time from the start of the probe. The model runs each DNS exchange and the
+  // connection as probes of their own, each from time 0; here an exchange's hops are shifted by
+  // when the resolver sent it and the connection's by how long the lookup took (both the
+  // model's: ResolverExchange::sent, LookupResult::elapsed), so the lookup comes first in time.
   std::int64_t t_ns = 0;
   model::datapath::NetnsId netns = model::datapath::kNone;
   model::datapath::IfaceId iface = model::datapath::kNone;
@@ -37,9 +44,12 @@ struct FlatHop {
 };
 
 struct LegSpan {
-  std::string name;           // "SYN", "SYN-ACK", "reply", ...
+  std::string name;           // "SYN", "SYN-ACK", "reply", ...; "DNS 1/2 query A api.default.svc.cluster.local."
   std::size_t first = 0, end = 0;  // [first, end) into ProbeView::hops
   bool reply = false;         // sent by the far end (or a router answering with ICMP)
+  std::string lane_name;      // short, for the timeline's lane: "SYN"; "1/2 A query", "1/2 reply" (with a DNS badge)
+  int dns = -1;               // a DNS exchange's leg: index into the lookup's exchanges (and probes); -1: the connection's
+  std::uint32_t trace_leg = 0;  // index into the legs of the trace it comes from
 };
 
 struct ProbeView {
@@ -52,9 +62,16 @@ struct ProbeView {
   std::vector<LegSpan> legs;
   int first_drop = -1;        // index into hops of the first drop, -1 when none
   std::int64_t start_ns = 0, end_ns = 0;
+  // The resolver's tries when `to` was a name (the DNS view's rows), one per DNS exchange.
+  std::vector<DnsTry> dns_tries;
 
+  // The trace a leg comes from: one DNS exchange's, or the connection's.
+  const model::trace::Trace& trace_of(const LegSpan& l) const {
+    return l.dns < 0 ? report.result.trace : report.dns->probes[static_cast<std::size_t>(l.dns)].trace;
+  }
   const model::trace::Hop& hop(std::size_t i) const {
-    return report.result.trace.legs[hops[i].leg].hops[hops[i].index];
+    const LegSpan& l = legs[hops[i].leg];
+    return trace_of(l).legs[l.trace_leg].hops[hops[i].index];
   }
   bool failed() const { return !error.empty() || !report.passed; }
 };

@@ -37,6 +37,10 @@ inline constexpr Rgb kForwardPath{250, 150, 40};   // the probe's own packets (S
 inline constexpr Rgb kReplyPath{0, 150, 170};      // answers (SYN-ACK, reply, RST, ICMP errors)
 inline constexpr Rgb kDrop{222, 30, 40};           // where a packet died
 inline constexpr Rgb kNatHighlight{255, 226, 110}; // header fields a NAT rewrote; matched rules
+// A probe's name lookup before its connection: each DNS exchange's legs (the query to the
+// nameserver, the answer back) and the "DNS" badge on them, in the picture and on the timeline.
+inline constexpr Rgb kDnsPath{196, 58, 150};       // the resolver's queries
+inline constexpr Rgb kDnsReplyPath{120, 96, 214};  // the nameserver's answers (and ICMP errors)
 
 // Timeline marks by hop action.
 inline constexpr Rgb kMarkLink{140, 140, 150};     // transmit, receive, bridge

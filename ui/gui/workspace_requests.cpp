@@ -9,6 +9,7 @@
 #include "export.h"
 #include "panels/replay_bar.h"
 #include "replay.h"
+#include "replay_dump.h"
 #include "workspace.h"
 #include "packetwalk/model/dns/message.h"
 
@@ -73,6 +74,18 @@ bool Workspace::start(const GuiOptions& o, std::string& error) {
     }
     select_probe(ui_, i);
   }
+  if (!o.faults.empty()) {
+    FaultSet set = session_.faults();
+    for (const auto& f : o.faults)
+      if (!parse_fault_action(f, set, *snap.cluster, error)) {
+        error = "--fault " + f + ": " + error;
+        return false;
+      }
+    // Planted now, so that --at-hop (last, drop, an index) names a hop of the probe as the fault
+    // left it, and the fault's effect is told for the --probe selected above.
+    ui_.request_faults = std::move(set);
+    apply_session_requests();  // a fault the cluster cannot take shows as a load error, as from the panel
+  }
   if (o.at_hop) {
     if (ui_.probe < 0) {
       error = "--at-hop needs a probe, and the scenario has none";
@@ -102,15 +115,6 @@ bool Workspace::start(const GuiOptions& o, std::string& error) {
   }
   ui_.request_diff = o.diff;
   ui_.request_open = o.open;
-  if (!o.faults.empty()) {
-    FaultSet set = session_.faults();
-    for (const auto& f : o.faults)
-      if (!parse_fault_action(f, set, *snap.cluster, error)) {
-        error = "--fault " + f + ": " + error;
-        return false;
-      }
-    ui_.request_faults = std::move(set);
-  }
   if (o.view == "dns") ui_.show(UiState::Center::Dns);
   if (o.view == "reach") ui_.show(UiState::Center::Reach);
   if (o.view == "faults") ui_.faults_open = true;
@@ -349,6 +353,12 @@ std::string Workspace::dump_view() const {
     out << "probe " << p.input.name << ": " << outcome(snap, ui_.probe) << ": " << p.report.result.trace.reason << "\n";
   }
   if (!fault_effect_.empty()) out << "fault effect: " << fault_effect_ << "\n";
+  const bool picture = !ui_.dns_open && !ui_.reach_open && !(ui_.diff_open && diff_);
+  if (picture && ui_.probe >= 0 && ui_.probe < static_cast<int>(snap.probes.size())) {
+    // The replay the picture and the timeline show: the legs, and the hop under the cursor.
+    const ProbeView& p = snap.probes[static_cast<std::size_t>(ui_.probe)];
+    out << "\n" << replay_dump(p, hop_at(p, ui_.cursor));
+  }
   if (ui_.dns_open) {
     if (!ui_.lookup_error.empty()) out << "lookup error: " << ui_.lookup_error << "\n";
     out << "\n" << (dns_ ? dns_view_dump(*dns_) : std::string("DNS view: no lookup\n"));

@@ -37,10 +37,11 @@ void Inspector::draw_hop(const Snapshot& snap, const ProbeView& p, std::size_t i
   const LegSpan& leg = p.legs[f.leg];
   ImGui::Text("hop %zu of %zu", i, p.hops.size() - 1);
   ImGui::SameLine();
-  ImGui::TextColored(to_vec4(leg.reply ? theme::kReplyPath : theme::kForwardPath), "leg %u %s (%s)", f.leg + 1, leg.name.c_str(),
-                     leg.reply ? "reply" : "forward");
+  ImGui::TextColored(to_vec4(leg_colour(leg)), "leg %u %s (%s)", f.leg + 1, leg.name.c_str(),
+                     leg.dns >= 0 ? (leg.reply ? "DNS answer" : "DNS query") : leg.reply ? "reply" : "forward");
   ImGui::SameLine();
-  ImGui::Text("at %s", sim::format_time(h.time).c_str());
+  ImGui::Text("at %s", sim::format_time(sim::Time::ns(f.t_ns)).c_str());
+  if (leg.dns >= 0 && static_cast<std::size_t>(leg.dns) < p.dns_tries.size()) draw_dns_try(p.dns_tries[static_cast<std::size_t>(leg.dns)], p.dns_tries.size());
   const bool drop = h.action == HopAction::Drop;
   ImGui::TextColored(to_vec4(drop ? theme::kDrop : theme::kText), "%s", f.summary.c_str());
   ImGui::TextDisabled("node");
@@ -103,6 +104,24 @@ void Inspector::draw_hop(const Snapshot& snap, const ProbeView& p, std::size_t i
   }
   draw_probe_summary(p);
   ImGui::EndChild();
+}
+
+void Inspector::draw_dns_try(const DnsTry& t, std::size_t tries) {
+  // The resolver's side of this exchange, as the DNS view's row shows it: which candidate of the
+  // search list, which type, and what came back.
+  ImGui::TextDisabled("DNS try %d of %zu", t.number, tries);
+  ImGui::SameLine();
+  ImGui::Text("%s %s  to %s, attempt %d", t.type.c_str(), t.name.c_str(), t.server.c_str(), t.attempt);
+  const theme::Rgb c = !t.answered ? theme::kFail : t.records_found ? theme::kDnsFound : theme::kDnsEmpty;
+  // The answer code on its colour (green records, amber none, red no answer), as in the DNS view.
+  const std::string code = t.outcome.substr(0, t.outcome.find(':'));
+  const float w = badge(ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), code.c_str(), c);
+  ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
+  ImGui::SameLine();
+  std::string rest = "sent " + t.sent + ", waited " + t.waited;
+  for (const auto& r : t.records) rest += "  | " + r;
+  ImGui::TextWrapped("%s", rest.c_str());
+  if (!t.path.empty()) ImGui::TextWrapped("%s", t.path.c_str());
 }
 
 void Inspector::draw_headers(const model::trace::Hop& h) {

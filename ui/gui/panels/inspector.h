@@ -3,7 +3,8 @@
 // before and after (fields a NAT rewrote highlighted), the device and namespace, the routing
 // entry used (highlighted in the namespace's routing table) or the bridge ports, the netfilter
 // rules that matched (their place in the node's full table is shown by the rules pane below), and
-// why a packet was dropped. A selected node, pod, Service or outside host shows its own facts.
+// why a packet was dropped; on a DNS exchange's leg, the resolver's try (candidate name, type,
+// nameserver, answer code). A selected node, pod, Service or outside host shows its own facts.
 
 #include "../snapshot.h"
 #include "../ui_state.h"
@@ -17,6 +18,7 @@ public:
 private:
   void draw_hop(const Snapshot& snap, const ProbeView& p, std::size_t i);
   void draw_headers(const model::trace::Hop& h);
+  void draw_dns_try(const DnsTry& t, std::size_t tries);
   void draw_probe_summary(const ProbeView& p);
 };
 

@@ -119,10 +119,10 @@ void ReplayBar::draw_transport(const ProbeView& p, UiState& ui) {
   ImGui::SameLine();
 
   // The scrubber: drag over hops; the label says where the cursor is in simulated time.
-  // A probe whose name lookup failed never opened a connection: no legs, no hops (the DNS view
-  // shows why).
-  const auto& legs = p.report.result.trace.legs;
-  const std::string leg = p.hops.empty() || legs.empty() ? std::string(p.report.dns ? "no connection: see DNS" : "") : legs[p.hops[i].leg].name;
+  // A probe whose name lookup failed never opened a connection: only the DNS exchanges' legs (the
+  // DNS view tells the whole lookup).
+  std::string leg = p.hops.empty() ? std::string(p.report.dns ? "no connection: see DNS" : "") : p.legs[p.hops[i].leg].name;
+  if (!p.hops.empty() && i + 1 == p.hops.size() && p.report.result.trace.legs.empty() && p.report.dns) leg += " (no connection: the name did not resolve)";
   char label[160];
   std::snprintf(label, sizeof label, "hop %zu/%zu  %s  %s", i, p.hops.size() - (p.hops.empty() ? 0 : 1), leg.c_str(),
                 sim::format_time(sim::Time::ns(time_at(p, ui.cursor))).c_str());

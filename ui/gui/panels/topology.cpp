@@ -202,7 +202,7 @@ void TopologyPanel::draw_packet(ImDrawList* dl, const Snapshot& snap, const UiSt
       for (std::size_t q = 1; q < p.hops[k].path_in.size(); ++q) pts.push_back(to_screen(p.hops[k].path_in[q]));
     }
     if (current) pts.push_back(to_screen(marker_at(p, ui.cursor)));
-    polyline(dl, pts, to_u32(leg.reply ? theme::kReplyPath : theme::kForwardPath, current ? 255 : 90), current ? thick : thick * 0.7f);
+    polyline(dl, pts, to_u32(leg_colour(leg), current ? 255 : 90), current ? thick : thick * 0.7f);
   }
 
   // The Service the packet is addressed to (or answers from): outline its VIP and tie it to the packet.
@@ -242,12 +242,14 @@ void TopologyPanel::draw_packet(ImDrawList* dl, const Snapshot& snap, const UiSt
   }
 
   // The packet: a fixed-size dot, so it stays visible however far out the view is zoomed.
-  const bool reply = p.legs[cur_leg].reply;
-  dl->AddCircleFilled(marker, kMarkerRadius + 2, to_u32(reply ? theme::kReplyPath : theme::kText));
+  const LegSpan& leg = p.legs[cur_leg];
+  dl->AddCircleFilled(marker, kMarkerRadius + 2, to_u32(leg.dns >= 0 ? leg_colour(leg) : leg.reply ? theme::kReplyPath : theme::kText));
   dl->AddCircleFilled(marker, kMarkerRadius, to_u32(theme::kPacket));
-  const std::string tag = p.legs[cur_leg].name + "  " + std::string(model::trace::action_name(hop.action));
+  const std::string tag = leg.name + "  " + std::string(model::trace::action_name(hop.action));
   const ImVec2 tsz = ImGui::CalcTextSize(tag.c_str());
-  const ImVec2 t0(marker.x + kMarkerRadius + 4, marker.y + kMarkerRadius);
+  ImVec2 t0(marker.x + kMarkerRadius + 4, marker.y + kMarkerRadius);
+  // A DNS exchange's packet carries a "DNS" badge: the lookup, not yet the connection.
+  if (leg.dns >= 0) t0.x += badge(dl, t0, "DNS", leg_colour(leg)) + 2;
   dl->AddRectFilled(t0, ImVec2(t0.x + tsz.x + 6, t0.y + tsz.y + 2), IM_COL32(255, 255, 255, 220), 3);
   dl->AddText(ImVec2(t0.x + 3, t0.y + 1), to_u32(theme::kText), tag.c_str());
 }

@@ -35,7 +35,7 @@ ProbeLane::ProbeLane(const ProbeView& probe, const TimeAxis& axis, std::uint64_t
   for (std::size_t i = 0; i < probe.hops.size(); ++i) {
     sorted_.emplace_back(axis.to_display(probe.hops[i].t_ns), i);
     const auto& h = probe.hop(i);
-    labels_.push_back(sim::format_time(h.time) + " " + std::string(model::trace::action_name(h.action)) + " " + probe.hops[i].place);
+    labels_.push_back(sim::format_time(sim::Time::ns(probe.hops[i].t_ns)) + " " + std::string(model::trace::action_name(h.action)) + " " + probe.hops[i].place);
   }
   std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   if (!sorted_.empty()) {
@@ -59,20 +59,38 @@ void ProbeLane::prepare(const TimelineView& view) {
 
 void ProbeLane::paint(ImDrawList* dl, float x0, float x1, const TimelineView& view, bool selected) const {
   const float bar_x = x0 + 4;
-  // Legs as bars: each leg its own, forward and reply in their own colours.
-  for (const LegSpan& leg : probe_->legs) {
+  // Legs as bars: each leg its own, forward and reply in their own colours, a DNS exchange's legs
+  // in the DNS colours with a "DNS" badge on the label.
+  labels_due_.clear();
+  for (std::size_t i = 0; i < probe_->legs.size(); ++i) {
+    const LegSpan& leg = probe_->legs[i];
     if (leg.first >= leg.end) continue;
     float ya = view.y_of_time(probe_->hops[leg.first].t_ns), yb = view.y_of_time(probe_->hops[leg.end - 1].t_ns);
     if (yb < view.top || ya > view.bottom) continue;
     ya = std::max(ya, view.top);
     yb = std::min(std::max(yb, ya + 2), view.bottom);
     const float bx = selected ? bar_x : x0 + 1;
-    dl->AddRectFilled(ImVec2(bx, ya), ImVec2(bx + (selected ? 5 : 3), yb), to_u32(leg.reply ? theme::kReplyPath : theme::kForwardPath));
-    if (selected) {
-      const ImVec2 sz = ImGui::CalcTextSize(leg.name.c_str());
-      const float ty = std::clamp(ya - sz.y - 1, view.top, view.bottom - sz.y);
-      dl->AddText(ImVec2(x1 - sz.x - 4, ty), to_u32(leg.reply ? theme::kReplyPath : theme::kForwardPath), leg.name.c_str());
+    dl->AddRectFilled(ImVec2(bx, ya), ImVec2(bx + (selected ? 5 : 3), yb), to_u32(leg_colour(leg)));
+    if (selected) labels_due_.emplace_back(ya, i);
+  }
+  // A and AAAA queries leave together: labels in the order of their times, each pushed below the
+  // one before when they would overlap (the bars stay at their true times).
+  std::stable_sort(labels_due_.begin(), labels_due_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  float label_bottom = view.top;
+  for (const auto& [ya, i] : labels_due_) {
+    const LegSpan& leg = probe_->legs[i];
+    const ImVec2 sz = ImGui::CalcTextSize(leg.lane_name.c_str());
+    float ty = std::clamp(ya - sz.y - 1, view.top, view.bottom - sz.y);
+    if (leg.dns >= 0) ty = std::max(ty, label_bottom);
+    const float tx = x1 - sz.x - 4;
+    if (leg.dns >= 0) {
+      // A backing, so the marks' labels to its left do not run into it.
+      const float bw = ImGui::CalcTextSize("DNS").x;
+      dl->AddRectFilled(ImVec2(tx - bw - 10, ty - 1), ImVec2(x1, ty + sz.y + 1), IM_COL32(255, 255, 255, 230));
+      badge(dl, ImVec2(tx - bw - 8, ty - 1), "DNS", leg_colour(leg));
     }
+    dl->AddText(ImVec2(tx, ty), to_u32(leg_colour(leg)), leg.lane_name.c_str());
+    label_bottom = ty + sz.y + 2;
   }
   const float tick0 = selected ? x0 + 12 : x0 + 5, tick1 = selected ? x0 + 26 : x1 - 2;
   float last_label = -1e9f;

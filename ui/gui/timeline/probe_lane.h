@@ -40,6 +40,8 @@ private:
   std::vector<std::string> labels_;                     // "56.300us receive node-2 eth0"
   double from_ = 0, to_ = 0;
   std::vector<Mark> visible_;                           // prepare()'s result
+  // paint()'s scratch: the legs whose labels are drawn, by the label's time (kept to reuse its memory).
+  mutable std::vector<std::pair<float, std::size_t>> labels_due_;
   std::size_t current_ = 0;
 };
 
