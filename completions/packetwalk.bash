@@ -43,7 +43,7 @@ _packetwalk() {
       esac
       return ;;
     --proxy-mode|--mode) COMPREPLY=($(compgen -W "iptables nftables ipvs" -- "$cur")); return ;;
-    --cni|--against-cni) COMPREPLY=($(compgen -W "flannel calico" -- "$cur")); return ;;
+    --cni|--against-cni) COMPREPLY=($(compgen -W "flannel calico cilium" -- "$cur")); return ;;
     -p|--protocol) COMPREPLY=($(compgen -W "tcp udp sctp" -- "$cur")); return ;;
     -t|--table|--type)
       if [[ $cmd == dns ]]; then COMPREPLY=($(compgen -W "A AAAA SRV PTR CNAME" -- "$cur"))
@@ -64,7 +64,7 @@ _packetwalk() {
     diagnose) flags="$common --scenario --from --to -p --protocol -n --namespace -o --output" ;;
     dns) flags="$common --scenario --from --name -t --type -n --namespace -o --output -q --quiet -v --verbose" ;;
     explain) flags="$common --scenario --from --to --port -n --namespace" ;;
-    reach) flags="$common --scenario --port -n --namespace -A --all-namespaces --all-pairs -o --output --no-progress" ;;
+    reach) flags="$common --scenario --port -n --namespace -A --all-namespaces --all-pairs --services -o --output --no-progress" ;;
     generate) flags="--nodes --namespaces --pods --services --policies --label-variety --seed -o --output -h --help" ;;
     diff) flags="--cni --against-cni --proxy-mode --seed --port --services -n --namespace -A --all-namespaces -o --output --no-progress --path -h --help" ;;
     lint) flags="$common --scenario -o --output" ;;

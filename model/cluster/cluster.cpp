@@ -3,6 +3,7 @@
 #include "external_network.h"
 #include "faults.h"
 #include "packetwalk/model/cni/calico.h"
+#include "packetwalk/model/cni/cilium.h"
 #include "packetwalk/model/policy/admin.h"
 #include "packetwalk/model/ingress/controller.h"
 #include "packetwalk/model/ingress/runtime.h"
@@ -26,8 +27,14 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   if (diags.has_errors()) return nullptr;
 
   const std::string& cni_name = scenario.cluster.cni;
-  if (cni_name != "flannel" && cni_name != "calico") {
-    diags.error({scenario.path, 0, 0}, "", "cni \"" + cni_name + "\" is not supported yet (supported: flannel, calico)");
+  if (cni_name != "flannel" && cni_name != "calico" && cni_name != "cilium") {
+    diags.error({scenario.path, 0, 0}, "", "cni \"" + cni_name + "\" is not supported yet (supported: flannel, calico, cilium)");
+    return nullptr;
+  }
+  if (cni_name == "cilium" && scenario.cluster.proxy_mode == "ipvs") {
+    // bpf_lxc's egress program needs the Service already translated when it runs (tc_program.h);
+    // IPVS translates only at LOCAL_IN, after it.
+    diags.error({scenario.path, 0, 0}, "", "cni cilium with proxyMode ipvs is not modelled (use iptables or nftables)");
     return nullptr;
   }
   cni::NetworkConfig net;
@@ -36,6 +43,10 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   net.mtu = static_cast<std::uint32_t>(scenario.cluster.mtu);
   if (cni_name == "calico") {
     c->placement_ = cni::build_calico_vxlan(c->inventory_, net, c->topology_);
+  } else if (cni_name == "cilium") {
+    c->placement_ = cni::build_cilium_vxlan(c->inventory_, net, c->topology_);
+    cni::warn_cilium_policies(c->scenario_.manifests.network_policies, c->scenario_.manifests.admin_policies,
+                              c->inventory_, diags);
   } else {
     c->placement_ = cni::build_flannel_vxlan(c->inventory_, net, c->topology_);
     // Flannel has no policy engine: say so for every policy rather than let a user believe it holds.
@@ -77,6 +88,9 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   if (cni_name == "calico") {
     cni::program_felix_iptables(c->scenario_.manifests.network_policies, c->inventory_, c->placement_,
                                 scenario.cluster.pod_cidr, c->topology_, &c->scenario_.manifests.admin_policies);
+  } else if (cni_name == "cilium") {
+    cni::program_cilium(c->scenario_.manifests.network_policies, c->inventory_, c->placement_, scenario.cluster.pod_cidr,
+                        c->topology_);
   }
   // The scenario's planted faults (faults.h) change what the CNI and kube-proxy just programmed.
   apply_faults(c->scenario_, c->inventory_, c->services_, c->placement_, c->topology_, diags);

@@ -2,12 +2,17 @@
 // Felix's iptables live in calico_felix.cpp.
 #include "packetwalk/model/cni/calico.h"
 
+#include "node_setup.h"
+
 #include <openssl/evp.h>
 
 #include <array>
 #include <cstdio>
 
 namespace packetwalk::model::cni {
+
+using detail::add_listeners;
+using detail::add_loopback;
 
 using datapath::IfaceId;
 using datapath::IfaceKind;
@@ -22,25 +27,10 @@ constexpr net::Port kCalicoVxlanPort = 4789;
 constexpr net::Ipv4Address kLinkLocalGateway = net::Ipv4Address::from_octets(169, 254, 1, 1);
 constexpr std::uint64_t kHostVethMac = 0xeeeeeeeeeeeeull;
 
-void add_loopback(datapath::Topology& t, NetnsId ns) {
-  IfaceId lo = t.add_interface(ns, "lo", IfaceKind::Loopback);
-  t.iface(lo).addresses.push_back(*net::Cidr::parse("127.0.0.1/8"));
-}
-
 struct NodeDevices {
   NetnsId ns;
   IfaceId eth0, vtep;
 };
-
-void add_listeners(datapath::Topology& t, NetnsId ns, const kube::PodInfo& pod, bool host_network) {
-  const std::string key = pod.namespace_ + "/" + pod.name;
-  for (const auto& c : pod.containers) {
-    for (const auto& port : c.ports) {
-      t.netns(ns).listeners[{port.protocol, static_cast<net::Port>(port.container_port)}] =
-          datapath::Listener{host_network ? key + "/" + c.name : c.name, port.name, {}};
-    }
-  }
-}
 
 }  // namespace
 
@@ -70,15 +60,7 @@ Placement build_calico_vxlan(const kube::Inventory& inventory, const NetworkConf
 
   std::map<std::string, NodeDevices> nodes;
   for (const auto& node : inventory.nodes) {
-    NetnsId ns = topology.add_netns(datapath::NetnsKind::Node, node.name, node.name);
-    placement.node_netns[node.name] = ns;
-    topology.netns(ns).sysctls.ip_forward = true;
-    add_loopback(topology, ns);
-
-    IfaceId eth0 = topology.add_interface(ns, "eth0", IfaceKind::Ethernet);
-    topology.iface(eth0).addresses.push_back(net::Cidr(node.internal_ip, config.node_network.prefix_length()));
-    topology.iface(eth0).mtu = config.mtu;
-    topology.plug(eth0, placement.underlay);
+    const auto [ns, eth0] = detail::add_node(topology, placement, node, config);
 
     IfaceId vtep = topology.add_interface(ns, "vxlan.calico", IfaceKind::Vxlan);
     auto& vx = topology.iface(vtep);

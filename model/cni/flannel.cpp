@@ -1,8 +1,13 @@
 #include "packetwalk/model/cni/flannel.h"
 
+#include "node_setup.h"
+
 #include <cstdio>
 
 namespace packetwalk::model::cni {
+
+using detail::add_listeners;
+using detail::add_loopback;
 
 using datapath::IfaceId;
 using datapath::IfaceKind;
@@ -85,11 +90,6 @@ void add_flannel_iptables(datapath::Netfilter& nf, const net::Cidr& cluster, con
   nf.filter.append("FLANNEL-FWD", fb);
 }
 
-void add_loopback(datapath::Topology& t, NetnsId ns) {
-  IfaceId lo = t.add_interface(ns, "lo", IfaceKind::Loopback);
-  t.iface(lo).addresses.push_back(*net::Cidr::parse("127.0.0.1/8"));
-}
-
 struct NodeDevices {
   NetnsId ns;
   IfaceId eth0, cni0, vtep;
@@ -111,17 +111,8 @@ Placement build_flannel_vxlan(const kube::Inventory& inventory, const NetworkCon
 
   std::map<std::string, NodeDevices> nodes;
   for (const auto& node : inventory.nodes) {
-    NetnsId ns = topology.add_netns(datapath::NetnsKind::Node, node.name, node.name);
-    placement.node_netns[node.name] = ns;
-    auto& n = topology.netns(ns);
-    n.sysctls.ip_forward = true;
-    n.sysctls.bridge_nf_call_iptables = true;
-    add_loopback(topology, ns);
-
-    IfaceId eth0 = topology.add_interface(ns, "eth0", IfaceKind::Ethernet);
-    topology.iface(eth0).addresses.push_back(net::Cidr(node.internal_ip, config.node_network.prefix_length()));
-    topology.iface(eth0).mtu = config.mtu;
-    topology.plug(eth0, placement.underlay);
+    const auto [ns, eth0] = detail::add_node(topology, placement, node, config);
+    topology.netns(ns).sysctls.bridge_nf_call_iptables = true;  // br_netfilter, loaded for the bridge
 
     IfaceId vtep = topology.add_interface(ns, "flannel.1", IfaceKind::Vxlan);
     auto& vx = topology.iface(vtep);
@@ -163,12 +154,7 @@ Placement build_flannel_vxlan(const kube::Inventory& inventory, const NetworkCon
     const NodeDevices& host = node_it->second;
     if (pod.host_network) {
       placement.pod_netns[key] = host.ns;
-      for (const auto& c : pod.containers) {
-        for (const auto& port : c.ports) {
-          topology.netns(host.ns).listeners[{port.protocol, static_cast<net::Port>(port.container_port)}] =
-              datapath::Listener{key + "/" + c.name, port.name, {}};
-        }
-      }
+      add_listeners(topology, host.ns, pod, true);
       continue;
     }
     NetnsId ns = topology.add_netns(datapath::NetnsKind::Pod, key, pod.node);
@@ -189,12 +175,7 @@ Placement build_flannel_vxlan(const kube::Inventory& inventory, const NetworkCon
     routes.add(Route{net::Cidr(config.cluster_cidr.network(), config.cluster_cidr.prefix_length()), gateway, eth0,
                      false, false, std::nullopt});
     routes.add(Route{net::Cidr(net::Ipv4Address(0), 0), gateway, eth0, false, false, std::nullopt});
-    for (const auto& c : pod.containers) {
-      for (const auto& port : c.ports) {
-        topology.netns(ns).listeners[{port.protocol, static_cast<net::Port>(port.container_port)}] =
-            datapath::Listener{c.name, port.name, {}};
-      }
-    }
+    add_listeners(topology, ns, pod, false);
   }
   return placement;
 }

@@ -94,6 +94,7 @@ void PacketEngine::receive(IfaceId in, net::Packet p, sim::Time t) {
 void PacketEngine::ip_receive(NetnsId ns, IfaceId in, net::Packet p, sim::Time t, bool already_prerouted) {
   Pass pass{ns, in};
   if (!already_prerouted && !run_hook(pass, NfHook::Prerouting, p, t, {})) return;
+  if (in != kNone && topology_.iface(in).tc_ingress && !run_tc(pass, in, *topology_.iface(in).tc_ingress, p, t)) return;
   t += costs_.stack_pass;
   if (topology_.is_local_address(ns, p.dst)) {
     local_in(pass, std::move(p), t);
@@ -228,7 +229,19 @@ bool PacketEngine::local_out(NetnsId ns, net::Packet p, sim::Time t) {
 void PacketEngine::post_routing(Pass& pass, const Route& route, net::Packet p, sim::Time t) {
   if (!run_hook(pass, NfHook::Postrouting, p, t, topology_.iface(route.dev).name)) return;
   pass.confirm();
+  // The conntrack entry is confirmed before tc egress runs, as in the kernel: a packet the
+  // program drops leaves its connection unreplied, and the next one is judged again.
+  if (const auto& prog = topology_.iface(route.dev).tc_egress; prog && !run_tc(pass, route.dev, *prog, p, t)) return;
   neighbour_output(pass.ns, route, std::move(p), t, pass.forwarded);
+}
+
+bool PacketEngine::run_tc(Pass& pass, IfaceId dev, const TcProgram& program, const net::Packet& p, sim::Time t) {
+  const TcVerdict v = program.run(TcContext{p, (ct_state_bits(pass) & (kCtEstablished | kCtRelated)) != 0});
+  emit(HopAction::Bpf, pass.ns, dev, p, t, v.program + ": " + v.detail);
+  if (!v.drop) return true;
+  if (pass.is_new && pass.entry && !pass.entry->confirmed) pass.abort();
+  emit_drop(pass.ns, dev, p, t, DropReason::PolicyDenied, v.drop_detail);
+  return false;
 }
 
 void PacketEngine::neighbour_output(NetnsId ns, const Route& route, net::Packet p, sim::Time t, bool forwarded) {

@@ -169,6 +169,10 @@ std::optional<net::MacAddress> Topology::resolve_neighbour(IfaceId out, net::Ipv
         if (other.kind != IfaceKind::Vxlan || other.id == out || other.vni != o.vni) continue;
         if (!o.fdb.count(other.mac)) continue;
         if (auto m = owner_mac(other, next_hop)) return m;
+        // An address-less tunnel device (Cilium's cilium_vxlan): the remote node is found by the
+        // address its namespace owns (Cilium's tunnel map is keyed by the remote pod CIDR and
+        // router address).
+        if (other.addresses.empty() && is_local_address(other.netns, next_hop)) return other.mac;
       }
       return std::nullopt;
     case IfaceKind::Dummy:

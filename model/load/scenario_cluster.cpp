@@ -229,7 +229,7 @@ void parse_cluster(ParseContext& ctx, const Field& f, ClusterSpec& spec) {
   }
   if (auto v = m.get("cni")) {
     spec.set.cni = true;
-    spec.cni = read_enum(ctx, *v, {"calico", "flannel"}).value_or(spec.cni);
+    spec.cni = read_enum(ctx, *v, {"calico", "cilium", "flannel"}).value_or(spec.cni);
   }
   if (auto v = m.get("proxyMode")) {
     spec.set.proxy_mode = true;

@@ -39,7 +39,7 @@ void read_fix_document(detail::ParseContext& ctx, const YAML::Node& root, FixSpe
       else if (mtu) fix.mtu = *mtu;
     }
     // Installing a CNI that enforces NetworkPolicy is the fix for policies flannel ignores.
-    if (auto v = cluster.get("cni")) fix.cni = detail::read_enum(ctx, *v, {"calico", "flannel"});
+    if (auto v = cluster.get("cni")) fix.cni = detail::read_enum(ctx, *v, {"calico", "cilium", "flannel"});
   }
 }
 

@@ -82,6 +82,10 @@ std::string side_text(const SideVerdict& s, const std::string& subject) {
 
 }  // namespace
 
+std::string side_reason(const SideVerdict& s) {
+  return side_text(s, s.direction == Direction::Egress ? "the source" : "the destination");
+}
+
 const AdminPolicyCheck* SideVerdict::admin_decision() const {
   if (decided_in == Tier::Admin && admin.decided) return &admin.checks[*admin.decided];
   if (decided_in == Tier::Baseline && baseline.decided) return &baseline.checks[*baseline.decided];

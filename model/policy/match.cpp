@@ -25,9 +25,19 @@ std::string Endpoint::label() const {
   return ip.to_string();
 }
 
+CniSemantics cni_semantics(std::string_view cni) {
+  CniSemantics s;
+  if (cni == "cilium") {
+    s.cidr_selects_cluster = false;
+    s.admin_tiers = false;
+  }
+  return s;
+}
+
 PolicyIndex::PolicyIndex(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
-                         const std::vector<kube::AdminNetworkPolicy>* admin)
-    : inventory_(inventory) {
+                         const std::vector<kube::AdminNetworkPolicy>* admin, CniSemantics semantics)
+    : inventory_(inventory), semantics_(semantics) {
+  if (!semantics_.admin_tiers) admin = nullptr;
   for (const auto& p : policies) sorted_.push_back(&p);
   std::sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
     return std::tie(a->meta.namespace_, a->meta.name) < std::tie(b->meta.namespace_, b->meta.name);
@@ -103,6 +113,19 @@ PeerResult match_peer(const kube::NetworkPolicyPeer& peer, std::string_view poli
         r.detail = e.ip.to_string() + " is inside " + ranges->cidr.to_string() + " but excepted by " + ex.to_string();
         return r;
       }
+    }
+    if (!index.semantics().cidr_selects_cluster && (e.pod || !e.node.empty())) {
+      // Cilium: the address resolves to a pod's or node's security identity, never to a CIDR one.
+      r.miss = PeerMiss::ClusterIdentity;
+      if (e.is_workload()) {
+        r.detail = e.ip.to_string() + " is inside " + ranges->cidr.to_string() + " but is pod " + e.label() +
+                   ": Cilium matches it by the pod's identity, and an ipBlock never selects cluster pods";
+      } else {
+        r.detail = e.ip.to_string() + " is inside " + ranges->cidr.to_string() + " but belongs to node " + e.node +
+                   ": Cilium gives it the host or remote-node identity, and an ipBlock selects nodes only with "
+                   "policy-cidr-match-mode=nodes (default: empty)";
+      }
+      return r;
     }
     r.matched = true;
     r.detail = e.ip.to_string() + " is inside " + ranges->cidr.to_string();

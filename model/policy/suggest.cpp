@@ -1,5 +1,7 @@
 #include "packetwalk/model/policy/suggest.h"
 
+#include "admin_policy_edits.h"
+
 #include <algorithm>
 #include <set>
 
@@ -11,6 +13,8 @@ namespace {
 struct World {
   std::vector<kube::NetworkPolicy> policies;
   kube::Inventory inventory;
+  CniSemantics semantics;  // a suggestion must work under the CNI that enforces it
+  std::vector<kube::AdminNetworkPolicy> admin;  // in force too: an edit must survive the admin tiers
 };
 
 Endpoint rebind(const Endpoint& e, const kube::Inventory& inv) {
@@ -31,7 +35,7 @@ std::string proto_port(net::Protocol p, net::Port port) { return std::to_string(
 
 // Every (source, destination, port) the world allows among its pods, as "a -> b 80/TCP".
 std::set<std::string> allowed_triples(const World& w, const std::vector<std::pair<net::Protocol, net::Port>>& ports) {
-  PolicyIndex index(w.policies, w.inventory);
+  PolicyIndex index(w.policies, w.inventory, &w.admin, w.semantics);
   std::set<std::string> out;
   for (const auto& src : w.inventory.pods) {
     for (const auto& dst : w.inventory.pods) {
@@ -79,23 +83,6 @@ std::optional<kube::Labels> labels_to_add(const kube::LabelSelector& s, const ku
   return add;
 }
 
-std::string labels_yaml(const kube::Labels& l) {
-  std::string out = "{";
-  for (const auto& [k, v] : l) out += std::string(out.size() > 1 ? ", " : "") + k + ": " + v;
-  return out + "}";
-}
-
-// The pod's labels a person would select it by: without the hashes controllers stamp on their
-// pods (ReplicaSet's pod-template-hash, the StatefulSet/DaemonSet controller-revision-hash),
-// which change at every rollout — a policy naming them stops matching after the next one. All the
-// labels when those are the only ones.
-kube::Labels selectable_labels(const kube::Labels& labels) {
-  kube::Labels out;
-  for (const auto& [k, v] : labels)
-    if (k != "pod-template-hash" && k != "controller-revision-hash") out[k] = v;
-  return out.empty() ? labels : out;
-}
-
 // A peer entry selecting exactly `peer` (by namespace name and its stable labels), or its address.
 kube::NetworkPolicyPeer exact_peer(const Endpoint& peer, std::string_view policy_ns, std::string& yaml) {
   kube::NetworkPolicyPeer out;
@@ -123,8 +110,9 @@ struct Candidate {
 
 class Suggester {
 public:
-  Suggester(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory, const Connection& c)
-      : base_{policies, inventory}, conn_(c) {
+  Suggester(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory, const Connection& c,
+            CniSemantics semantics, const std::vector<kube::AdminNetworkPolicy>* admin)
+      : base_{policies, inventory, semantics, admin ? *admin : std::vector<kube::AdminNetworkPolicy>{}}, conn_(c) {
     std::set<std::pair<net::Protocol, net::Port>> ports{{c.protocol, c.port}};
     for (const auto& pod : inventory.pods) {
       for (const auto& ct : pod.containers)
@@ -192,16 +180,39 @@ public:
                  rules->push_back(std::move(r));
                });
     }
+    rank(out, limit);
+    return out;
+  }
+
+  // A side an admin or baseline rule denied: NetworkPolicy edits cannot reach it, so the edits go
+  // to the policy whose rule decided (admin_policy_edits.cpp writes them).
+  std::vector<Suggestion> admin_side(const SideVerdict& s, std::size_t limit) {
+    std::vector<Suggestion> out;
+    const auto* check = s.admin_decision();
+    if (!check || !check->first_rule) return out;
+    const Endpoint& peer = s.direction == Direction::Ingress ? conn_.src : conn_.dst;
+    for (auto& c : admin_edit_candidates(*check->policy, s.direction, *check->first_rule, peer, conn_.protocol, conn_.port)) {
+      const std::string name = check->policy->meta.name;
+      try_edit(out, s.direction, c.edit, [&](World& w) {
+        for (auto& q : w.admin)
+          if (q.meta.kind == check->policy->meta.kind && q.meta.name == name) c.apply(q);
+      });
+    }
+    rank(out, limit);
+    return out;
+  }
+
+private:
+  // Fewest edits, then what else they open, then by kind in Edit::Kind's order.
+  static void rank(std::vector<Suggestion>& out, std::size_t limit) {
     std::stable_sort(out.begin(), out.end(), [](const Suggestion& a, const Suggestion& b) {
       if (a.edits.size() != b.edits.size()) return a.edits.size() < b.edits.size();
       if (a.also_opens_total != b.also_opens_total) return a.also_opens_total < b.also_opens_total;
       return a.edits.front().kind < b.edits.front().kind;
     });
     if (out.size() > limit) out.resize(limit);
-    return out;
   }
 
-private:
   static kube::NetworkPolicy& find_policy(World& w, const kube::NetworkPolicy& p) {
     for (auto& q : w.policies)
       if (q.meta.namespace_ == p.meta.namespace_ && q.meta.name == p.meta.name) return q;
@@ -228,7 +239,7 @@ private:
       if (s.edits.front().object == edit.object && s.edits.front().field == edit.field && s.edits.front().change == edit.change) return;
     World w = base_;
     apply(w);
-    PolicyIndex index(w.policies, w.inventory);
+    PolicyIndex index(w.policies, w.inventory, &w.admin, w.semantics);
     Connection c{rebind(conn_.src, w.inventory), rebind(conn_.dst, w.inventory), conn_.protocol, conn_.port, conn_.via_service};
     if (!evaluate_side(index, c, side).allowed) return;  // the edit does not do it: not a suggestion
     Suggestion s;
@@ -252,13 +263,14 @@ private:
 }  // namespace
 
 std::vector<Suggestion> suggest_fixes(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
-                                      const Connection& c, const Evaluation& e, std::size_t limit) {
+                                      const Connection& c, const Evaluation& e, std::size_t limit,
+                                      CniSemantics semantics, const std::vector<kube::AdminNetworkPolicy>* admin) {
   std::vector<Suggestion> out;
   if (e.allowed) return out;
-  Suggester s(policies, inventory, c);
+  Suggester s(policies, inventory, c, semantics, admin);
   for (const auto* side : {&e.egress, &e.ingress}) {
     if (side->allowed) continue;
-    auto part = s.side(*side, limit);
+    auto part = tier_denial(*side).empty() ? s.side(*side, limit) : s.admin_side(*side, limit);
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;

@@ -280,7 +280,8 @@ DiagnoseStep check_policy(Context& ctx) {
   step.layer = "policy";
   step.title = "NetworkPolicy";
   const auto& policies = ctx.cluster.scenario().manifests.network_policies;
-  policy::PolicyIndex index(policies, ctx.cluster.inventory(), &ctx.cluster.scenario().manifests.admin_policies);
+  policy::PolicyIndex index(policies, ctx.cluster.inventory(), &ctx.cluster.scenario().manifests.admin_policies,
+                            policy::cni_semantics(cni_name(ctx)));
   if (!cni_enforces_policy(cni_name(ctx))) return unenforced_policy(ctx, index, std::move(step));
   const policy::Endpoint src = source_endpoint(ctx);
   for (const auto& b : ctx.backends) {
@@ -327,6 +328,8 @@ Blame blame_drop(const Context& ctx, const trace::Hop& drop) {
       if (d.find("cali") != std::string::npos || d.find("NetworkPolicy") != std::string::npos)
         return {"policy", "allow the connection in the NetworkPolicy that isolates the pod (packetwalk explain)"};
       return {"node", "a firewall rule on " + drop.netns + " drops it: " + d};
+    case DropReason::PolicyDenied:
+      return {"policy", "allow the connection in the NetworkPolicy that isolates the pod (packetwalk explain)"};
     case DropReason::ConntrackFull:
       return {"node", "raise nf_conntrack_max on " + drop.node +
                           " (sysctl net.netfilter.nf_conntrack_max, kube-proxy's conntrack.maxPerCore)"};

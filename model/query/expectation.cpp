@@ -16,6 +16,8 @@ bool hop_matches(const trace::Hop& h, const std::string& via) {
   if (v == lower(h.iface) || v == lower(h.netns) || v == lower(h.node)) return true;
   if (v == trace::action_name(h.action)) return true;
   if ((v == "vxlan" || v == "encapsulate") && h.action == trace::HopAction::Encapsulate) return true;
+  // An eBPF program by object or section: "bpf_lxc", "bpf_lxc cil_to_container" (Cilium).
+  if (h.action == trace::HopAction::Bpf && lower(h.detail).rfind(v, 0) == 0) return true;
   // kube-proxy's DNAT to an endpoint: a KUBE-SEP- rule (iptables), an endpoint- chain's dnat
   // (nftables), or an IPVS virtual server's real server.
   if (v == "kube-proxy dnat" && h.action == trace::HopAction::Dnat &&
@@ -37,7 +39,9 @@ bool hop_matches(const trace::Hop& h, const std::string& via) {
 bool dropped_by_policy(const trace::Trace& t, const std::string& name) {
   for (const auto& leg : t.legs) {
     for (const auto& h : leg.hops) {
-      if (h.action != trace::HopAction::Drop || h.drop_reason != trace::DropReason::NetfilterDrop) continue;
+      if (h.action != trace::HopAction::Drop) continue;
+      // Calico's DROP rules and Cilium's policy drops both name the isolating policies.
+      if (h.drop_reason != trace::DropReason::NetfilterDrop && h.drop_reason != trace::DropReason::PolicyDenied) continue;
       auto at = h.detail.find("NetworkPolicy ");
       if (at == std::string::npos) continue;
       for (auto pos = h.detail.find(name, at); pos != std::string::npos; pos = h.detail.find(name, pos + 1)) {

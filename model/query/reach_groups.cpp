@@ -345,7 +345,8 @@ GroupedReach::GroupedReach(const ReachInputs& inputs, const ReachOptions& option
   auto& m = *impl_;
   m.in = inputs;
   m.options = options;
-  m.index = std::make_unique<policy::PolicyIndex>(*inputs.policies, *inputs.inventory, inputs.admin);
+  m.index = std::make_unique<policy::PolicyIndex>(*inputs.policies, *inputs.inventory, inputs.admin,
+                                                 policy::cni_semantics(inputs.cni));
   m.fp = policy::footprint(*m.index);
   m.pods = reach_pods(*inputs.inventory, options);
   m.build_atoms();

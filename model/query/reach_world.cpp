@@ -3,6 +3,7 @@
 
 #include "packetwalk/model/cluster/cluster.h"
 #include "packetwalk/model/cni/calico.h"
+#include "packetwalk/model/cni/cilium.h"
 #include "packetwalk/model/dns/cluster_dns.h"
 #include "packetwalk/model/ingress/controller.h"
 #include "packetwalk/model/query/reach_groups.h"
@@ -35,10 +36,10 @@ policy::Endpoint host_source_without_routes(const kube::Inventory& inv, const st
     e.ip = dst;
     return e;
   }
-  if (cni != "calico") return e;
+  if (cni != "calico" && cni != "cilium") return e;
   for (const auto& n : inv.nodes) {
     if (n.name != own->name && n.pod_cidr.contains(dst)) {
-      e.ip = cni::calico_tunnel_address(*own);
+      e.ip = cni == "calico" ? cni::calico_tunnel_address(*own) : cni::cilium_router_address(*own);
       return e;
     }
   }
@@ -70,10 +71,13 @@ std::unique_ptr<ReachWorld> build_reach_world(load::Scenario scenario, load::Dia
   w->inventory = kube::build_inventory(w->scenario.cluster, w->scenario.manifests, diags);
   if (diags.has_errors()) return nullptr;
   const std::string& cni = w->scenario.cluster.cni;
-  if (cni != "flannel" && cni != "calico") {
-    diags.error({w->scenario.path, 0, 0}, "", "cni \"" + cni + "\" is not supported yet (supported: flannel, calico)");
+  if (cni != "flannel" && cni != "calico" && cni != "cilium") {
+    diags.error({w->scenario.path, 0, 0}, "", "cni \"" + cni + "\" is not supported yet (supported: flannel, calico, cilium)");
     return nullptr;
   }
+  if (cni == "cilium")
+    cni::warn_cilium_policies(w->scenario.manifests.network_policies, w->scenario.manifests.admin_policies, w->inventory,
+                              diags);
   if (!cni_enforces_policy(cni)) {
     for (const auto& p : w->scenario.manifests.network_policies)
       diags.warning(p.meta.pos, p.ref(),

@@ -109,7 +109,7 @@ const ReachCell* ReachMatrix::find(std::string_view from, std::string_view to, c
   return nullptr;
 }
 
-bool cni_enforces_policy(std::string_view cni) { return cni == "calico"; }
+bool cni_enforces_policy(std::string_view cni) { return cni == "calico" || cni == "cilium"; }
 
 policy::Endpoint destination_endpoint(const kube::PodInfo& pod, const kube::Inventory& inventory) {
   policy::Endpoint e{&pod, pod.ip, pod.node};
@@ -149,7 +149,7 @@ ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options
   m.enforced = cni_enforces_policy(m.cni);
   const auto& inventory = c.inventory();
   const auto& policies = c.scenario().manifests.network_policies;
-  policy::PolicyIndex index(policies, inventory, &c.scenario().manifests.admin_policies);
+  policy::PolicyIndex index(policies, inventory, &c.scenario().manifests.admin_policies, policy::cni_semantics(m.cni));
 
   std::vector<const kube::PodInfo*> pods;
   for (const auto& p : inventory.pods) {

@@ -51,7 +51,8 @@ std::vector<ServiceReachCell> compute_service_reach(const cluster::Cluster& c, c
   std::vector<ServiceReachCell> out;
   const auto& inv = c.inventory();
   const std::string& cni = c.spec().cni;
-  policy::PolicyIndex index(c.scenario().manifests.network_policies, inv, &c.scenario().manifests.admin_policies);
+  policy::PolicyIndex index(c.scenario().manifests.network_policies, inv, &c.scenario().manifests.admin_policies,
+                            policy::cni_semantics(cni));
   std::vector<const kube::PodInfo*> clients;
   for (const auto& p : inv.pods) {
     if (in_scope(p.namespace_, options) && c.pod_netns(p.namespace_, p.name)) clients.push_back(&p);
@@ -101,6 +102,42 @@ std::vector<ServiceReachCell> compute_service_reach(const cluster::Cluster& c, c
   std::sort(out.begin(), out.end(), [](const ServiceReachCell& a, const ServiceReachCell& b) {
     return std::tie(a.service, a.port, a.from, a.backend, a.target) < std::tie(b.service, b.port, b.from, b.backend, b.target);
   });
+  return out;
+}
+
+std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const ReachOptions& options) {
+  std::vector<ServiceSkip> out;
+  const auto& inv = c.inventory();
+  for (const auto& svc : c.services().services) {
+    if (svc.implicit || !in_scope(svc.namespace_, options)) continue;
+    const std::string name = svc.namespace_ + "/" + svc.name;
+    if (!svc.external_name.empty()) {
+      out.push_back({name, "ExternalName (" + svc.external_name + "): a DNS alias, kube-proxy forwards nothing; not judged"});
+      continue;
+    }
+    if (svc.headless) {
+      out.push_back({name, "headless (clusterIP: None): clients connect to the pods' own addresses, judged in the pod rows"});
+      continue;
+    }
+    if (!svc.cluster_ip) {
+      out.push_back({name, "no ClusterIP was allocated; not judged"});
+      continue;
+    }
+    for (const auto& sp : svc.ports) {
+      std::vector<std::string> outside;
+      for (const auto& ep : sp.endpoints)
+        if (!backend_pod(ep, inv)) outside.push_back(ep.to_string());
+      if (outside.empty()) continue;
+      std::string list;
+      for (const auto& e : outside) list += (list.empty() ? "" : ", ") + e;
+      const ReachPort port{sp.protocol, static_cast<net::Port>(sp.port)};
+      const bool none = outside.size() == sp.endpoints.size();
+      out.push_back({name, "port " + port.to_string() + ": " + (none ? "every endpoint (" : "endpoint") +
+                               (none ? list + ") is" : (outside.size() == 1 ? " " : "s ") + list + (outside.size() == 1 ? " is" : " are")) +
+                               " not a pod of the cluster (" + (svc.has_selector ? "hand-written EndpointSlice" : "selector-less Service") +
+                               "): " + (none ? "the port is not judged" : "not judged, the pod backends are")});
+    }
+  }
   return out;
 }
 

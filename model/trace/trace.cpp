@@ -17,6 +17,7 @@ std::string_view action_name(HopAction a) {
     case HopAction::Deliver: return "deliver";
     case HopAction::Respond: return "respond";
     case HopAction::Drop: return "drop";
+    case HopAction::Bpf: return "bpf";
   }
   return "?";
 }
@@ -37,6 +38,7 @@ std::string_view drop_reason_name(DropReason r) {
     case DropReason::NoSocket: return "no-socket";
     case DropReason::Unclaimed: return "unclaimed";
     case DropReason::LinkLoss: return "link-loss";
+    case DropReason::PolicyDenied: return "policy-denied";
   }
   return "?";
 }

@@ -26,6 +26,8 @@ gen explain banp-denied --scenario scenarios/policy/banp-default-deny-overridden
 gen reach and-peer-table "${xyz[@]}" -f tests/data/policy/and-peer.yaml --port 80 --port 81
 gen reach team-web-json "${xyz[@]}" -f tests/data/policy/team-web.yaml --port 80/TCP -n x -o json
 gen reach api-md "${api[@]}" -o md
+gen reach api-services-json "${api[@]}" --services -o json
+gen reach services-backends-table -f tests/data/policy/service-backends.yaml --cni calico --services
 # diff exits 1 when flows changed, as these do.
 mkdir -p tests/golden/diff
 for run in 1 2; do

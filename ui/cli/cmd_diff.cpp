@@ -55,7 +55,7 @@ int cmd_diff(const Args& args, std::ostream& out, std::ostream& err) {
   bool help = false;
   const std::string usage =
       "packetwalk diff OLD_PATH NEW_PATH [--services] [--port 80/TCP]... [-n NS] [-o text|json|md]\n"
-      "       packetwalk diff PATH --cni calico --against-cni flannel [-o text|json|md]\n"
+      "       packetwalk diff PATH --cni calico --against-cni cilium [-o text|json|md]\n"
       "Each PATH is a scenario file, or a manifest file or directory as `reach -f` reads it.\n"
       "Exit status: 0 no flow changed, 1 flows opened or closed (like diff(1)), 2 bad input.";
   if (!parse_args(args, d, pos, vm, out, err, usage, help)) return help ? kOk : kBadInput;

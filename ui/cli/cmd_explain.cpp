@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "options.h"
 #include "packetwalk/model/cni/calico.h"
+#include "packetwalk/model/cni/cilium.h"
 #include "packetwalk/model/policy/suggest.h"
 #include "packetwalk/model/query/reachability.h"
 
@@ -101,7 +102,24 @@ std::string admin_datapath_note(const policy::SideVerdict& s, const kube::PodInf
   return out;
 }
 
-void print_side(std::ostream& out, const policy::SideVerdict& s, const policy::Endpoint& subject, bool calico) {
+// Where Cilium takes the decision: bpf_lxc on the subject's lxc device, in eBPF (cni/cilium.h).
+std::string cilium_note(const policy::SideVerdict& s, const kube::PodInfo& subject) {
+  const bool in = s.direction == Direction::Ingress;
+  std::string out = "  In the datapath: node " + subject.node + ", bpf_lxc " + (in ? "cil_to_container" : "cil_from_container") +
+                    " on " + model::cni::cilium_lxc_name(subject.namespace_, subject.name) + " (tc " +
+                    (in ? "egress: what enters the pod, after decapsulation" : "ingress: what the pod sends") +
+                    "), in eBPF with no iptables chain";
+  if (const auto* d = s.decided_by()) {
+    out += ": NetworkPolicy " + policy::policy_ref(*d->policy) + " " + std::string(policy::direction_name(s.direction)) +
+           " rule " + std::to_string(*d->first_rule) + " allows it\n";
+  } else {
+    out += ": no rule allows it, so it drops the packet: \"Policy denied\" (DROP_POLICY 133)\n";
+  }
+  return out;
+}
+
+void print_side(std::ostream& out, const policy::SideVerdict& s, const policy::Endpoint& subject, std::string_view cni) {
+  const bool calico = cni == "calico";
   const bool in = s.direction == Direction::Ingress;
   out << "\n" << (in ? "Ingress at the destination " : "Egress at the source ") << subject.label() << "\n";
   if (!s.enforced) {
@@ -138,16 +156,42 @@ void print_side(std::ostream& out, const policy::SideVerdict& s, const policy::E
   }
   out << "  -> " << (s.allowed ? "allowed" : "denied") << "\n";
   if (calico) out << datapath_note(s, *subject.pod);
+  if (cni == "cilium") out << cilium_note(s, *subject.pod);
+}
+
+// A side an admin or baseline rule denied: say that NetworkPolicy edits cannot allow it, and why
+// (the suggestions that follow edit the admin policy instead).
+void print_tier_denial(std::ostream& out, const policy::SideVerdict& s) {
+  const auto rule = policy::tier_denial(s);
+  if (rule.empty()) return;
+  out << "  [" << policy::direction_name(s.direction) << "] " << rule;
+  if (s.decided_in == policy::SideVerdict::Tier::Admin) {
+    out << " denies it in the admin tier, which is evaluated before any NetworkPolicy: no NetworkPolicy edit can allow it";
+    if (const auto* np = s.decided_by()) out << " (NetworkPolicy " << policy::policy_ref(*np->policy) << " already would)";
+    out << ". Edit the admin policy instead:\n";
+    return;
+  }
+  out << " denies it in the baseline tier";
+  for (auto i : s.admin.passed) {
+    const auto& pc = s.admin.checks[i];
+    out << ", after " << pc.policy->kind_name() << " " << policy::admin_rule_label(*pc.policy, pc.direction, *pc.first_rule)
+        << " passed it on";
+  }
+  out << ", because no NetworkPolicy selects the pod for " << policy::direction_name(s.direction)
+      << ". A NetworkPolicy selecting it would take precedence, but would isolate it (denying all it does not allow); "
+         "or edit the baseline:\n";
 }
 
 void print_suggestions(std::ostream& out, const std::vector<policy::Suggestion>& list, const policy::Evaluation& e) {
   out << "\nHow to allow it (smallest edit first; each was checked by re-evaluating):\n";
   if (!e.egress.allowed && !e.ingress.allowed) out << "  Both sides deny it: one edit for egress AND one for ingress are needed.\n";
+  for (const auto* side : {&e.egress, &e.ingress}) print_tier_denial(out, *side);
   if (list.empty()) out << "  no single edit found; write a policy rule that selects this peer and port\n";
   int n = 0;
   for (const auto& s : list) {
     for (const auto& edit : s.edits) {
-      const bool label = edit.kind == policy::Edit::Kind::LabelNamespace || edit.kind == policy::Edit::Kind::LabelPod;
+      const bool label = edit.kind == policy::Edit::Kind::LabelNamespace || edit.kind == policy::Edit::Kind::LabelPod ||
+                         edit.kind == policy::Edit::Kind::AdminSetAction;
       out << "  " << ++n << ". [" << policy::direction_name(s.side) << "] " << edit.object << ", " << edit.field
           << (label ? ": set\n       " : ": add\n       ") << edit.change << "\n";
     }
@@ -239,7 +283,7 @@ int cmd_explain(const Args& args, std::ostream& out, std::ostream& err) {
   }
 
   const auto& policies = c.scenario().manifests.network_policies;
-  policy::PolicyIndex index(policies, inv, &c.scenario().manifests.admin_policies);
+  policy::PolicyIndex index(policies, inv, &c.scenario().manifests.admin_policies, policy::cni_semantics(c.spec().cni));
   const bool enforced = model::query::cni_enforces_policy(c.spec().cni);
   for (const auto& b : backends) {
     policy::Connection conn;
@@ -266,22 +310,16 @@ int cmd_explain(const Args& args, std::ostream& out, std::ostream& err) {
       out << "\n";
       continue;
     }
-    const bool calico = c.spec().cni == "calico";
-    print_side(out, e.egress, conn.src, calico);
-    print_side(out, e.ingress, conn.dst, calico);
-    const auto tier_denied = [](const policy::SideVerdict& s) {
-      return !s.allowed && s.decided_in != policy::SideVerdict::Tier::NetworkPolicy;
-    };
-    if (!e.allowed && (tier_denied(e.egress) || tier_denied(e.ingress))) {
-      // NetworkPolicy edits cannot undo an admin tier's Deny; a baseline Deny yields to any
-      // NetworkPolicy selecting the pod, so the suggestions (which edit NetworkPolicies) do not apply.
-      out << "\nHow to allow it: an admin-tier or baseline-tier rule denies it, so editing NetworkPolicies "
-             "as suggested for them does not apply.\n"
-          << "  admin tier: change or remove that rule, or add an earlier rule (lower priority number) that "
-             "Allows/Accepts or Passes this peer and port;\n"
-          << "  baseline tier: a NetworkPolicy selecting the pod takes precedence over the baseline.\n";
-    } else if (!e.allowed) {
-      print_suggestions(out, policy::suggest_fixes(policies, inv, conn, e), e);
+    if (c.spec().cni == "cilium" && !c.scenario().manifests.admin_policies.empty())
+      out << "            cni cilium " << model::cni::kCiliumVersion << " does not enforce AdminNetworkPolicy, "
+          << "BaselineAdminNetworkPolicy or ClusterNetworkPolicy: the " << c.scenario().manifests.admin_policies.size()
+          << " such object(s) have no effect here\n";
+    print_side(out, e.egress, conn.src, c.spec().cni);
+    print_side(out, e.ingress, conn.dst, c.spec().cni);
+    if (!e.allowed) {
+      print_suggestions(out, policy::suggest_fixes(policies, inv, conn, e, 3, policy::cni_semantics(c.spec().cni),
+                                                   &c.scenario().manifests.admin_policies),
+                        e);
     }
     out << "\n";
   }

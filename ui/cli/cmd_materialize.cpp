@@ -40,6 +40,10 @@ int cmd_materialize(const Args& args, std::ostream& out, std::ostream& err) {
   }
   auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
   if (!loaded.cluster) return loaded.exit_code;
+  if (loaded.cluster->spec().cni == "cilium") {
+    err << "packetwalk materialize: cni cilium cannot be replayed in a real kernel: its datapath (bpf_lxc, bpf_overlay, its tunnel and policy maps) is eBPF programs that cilium-agent compiles and loads, which packetwalk does not reproduce; simulate it with run, trace or reach (nothing was done)\n";
+    return kBadInput;
+  }
   const auto m = model::kernel::materialize(*loaded.cluster, options);
   for (const auto& l : m.limitations) err << "packetwalk materialize: limitation: " << l << "\n";
   if (format == "script") {

@@ -1,5 +1,6 @@
 // packetwalk reach: which pods can open a connection to which, per port, as truth tables like the
 // upstream NetworkPolicy e2e tests print them (rows: sources, columns: destinations).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "options.h"
 #include "progress.h"
+#include "reach_services_output.h"
 #include "packetwalk/model/query/reach_groups.h"
 #include "packetwalk/model/query/reachability.h"
 
@@ -20,13 +22,6 @@ namespace {
 using model::query::ReachMatrix;
 using model::query::ReachPort;
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 // (from, to) -> cell, per port: what the tables read.
 std::map<ReachPort, std::map<std::pair<std::string, std::string>, const model::query::ReachCell*>> by_port(const ReachMatrix& m) {
   std::map<ReachPort, std::map<std::pair<std::string, std::string>, const model::query::ReachCell*>> out;
@@ -34,7 +29,7 @@ std::map<ReachPort, std::map<std::pair<std::string, std::string>, const model::q
   return out;
 }
 
-void write_json(std::ostream& out, const ReachMatrix& m) {
+void write_json(std::ostream& out, const ReachMatrix& m, const ReachServices* services) {
   out << "{\"schema\":\"packetwalk/reach/v1\",\"ports\":[";
   for (std::size_t i = 0; i < m.ports.size(); ++i) out << (i ? "," : "") << json_string(m.ports[i].to_string());
   out << "],\"pods\":[";
@@ -46,15 +41,20 @@ void write_json(std::ostream& out, const ReachMatrix& m) {
         << ",\"port\":" << json_string(c.port.to_string()) << ",\"allowed\":" << (c.allowed ? "true" : "false")
         << ",\"listening\":" << (c.listening ? "true" : "false") << ",\"reason\":" << json_string(c.reason) << "}";
   }
-  out << "]}\n";
+  out << "]";
+  if (services) write_services_json(out, *services);
+  out << "}\n";
 }
 
-void write_csv(std::ostream& out, const ReachMatrix& m) {
-  out << "from,to,port,allowed,listening,reason\n";
+// With --services every row starts with its kind (pod, service, skipped) and ends with the
+// backend counts; without it the columns stay as they always were.
+void write_csv(std::ostream& out, const ReachMatrix& m, const ReachServices* services) {
+  out << (services ? "kind," : "") << "from,to,port,allowed,listening,reason" << (services ? ",backends,backendsAllowed" : "") << "\n";
   for (const auto& c : m.results) {
-    out << csv_field(c.from) << "," << csv_field(c.to) << "," << c.port.to_string() << "," << (c.allowed ? "true" : "false")
-        << "," << (c.listening ? "true" : "false") << "," << csv_field(c.reason) << "\n";
+    out << (services ? "pod," : "") << csv_field(c.from) << "," << csv_field(c.to) << "," << c.port.to_string() << "," << (c.allowed ? "true" : "false")
+        << "," << (c.listening ? "true" : "false") << "," << csv_field(c.reason) << (services ? ",," : "") << "\n";
   }
+  if (services) write_services_csv(out, *services);
 }
 
 // Destinations that have a result for `port` (all pods when ports were given explicitly).
@@ -109,7 +109,7 @@ void write_table(std::ostream& out, const ReachMatrix& m, bool markdown) {
   if (m.ports.empty()) out << "\nNo ports: no pod declares a container port (give --port).\n";
 }
 
-void write_dot(std::ostream& out, const ReachMatrix& m) {
+void write_dot(std::ostream& out, const ReachMatrix& m, const ReachServices* services) {
   out << "digraph reach {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
   std::map<std::string, std::vector<std::string>> by_ns;
   for (const auto& p : m.pods) by_ns[p.substr(0, p.find('/'))].push_back(p);
@@ -126,6 +126,7 @@ void write_dot(std::ostream& out, const ReachMatrix& m) {
   }
   for (const auto& [key, label] : edges)
     out << "  " << json_string(key.first) << " -> " << json_string(key.second) << " [label=" << json_string(label) << "];\n";
+  if (services) write_services_dot(out, *services);
   out << "}\n";
 }
 
@@ -156,6 +157,30 @@ void write_summary(std::ostream& out, const model::query::ReachSummary& s) {
   }
 }
 
+// The Service rows: --port, when given, keeps the Service ports it names (as the client addresses them).
+ReachServices reach_services(const model::cluster::Cluster& c, const model::query::ReachOptions& options) {
+  ReachServices out;
+  auto cells = model::query::compute_service_reach(c, options);
+  if (!options.ports.empty()) {
+    std::erase_if(cells, [&](const model::query::ServiceReachCell& cell) {
+      return std::find(options.ports.begin(), options.ports.end(), cell.port) == options.ports.end();
+    });
+  }
+  out.verdicts = model::query::service_verdicts(cells);
+  out.skipped = model::query::skipped_services(c, options);
+  return out;
+}
+
+void write_matrix(std::ostream& out, const ReachMatrix& matrix, const ReachServices* svc, const std::string& format) {
+  if (format == "json") write_json(out, matrix, svc);
+  else if (format == "csv") write_csv(out, matrix, svc);
+  else if (format == "dot") write_dot(out, matrix, svc);
+  else {
+    write_table(out, matrix, format == "md");
+    if (svc) write_services_table(out, matrix.pods, *svc, format == "md");
+  }
+}
+
 // Above this many cells the per-pair forms are refused without --all-pairs (docs/commands.md).
 constexpr std::uint64_t kMaxCells = 1000000;
 
@@ -169,13 +194,15 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
       "PORT[/PROTOCOL] to check (repeatable; default: each destination's declared container ports)")(
       "namespace,n", po::value<std::string>(), "only pods of this namespace (default: all but kube-system)")(
       "all-namespaces,A", po::bool_switch(), "include kube-system")(
-      "all-pairs", po::bool_switch(), "print every (from, to, port) cell even above 1,000,000 of them");
+      "all-pairs", po::bool_switch(), "print every (from, to, port) cell even above 1,000,000 of them")(
+      "services", po::bool_switch(),
+      "also pod -> Service rows: per client, Service and Service port, how many backends accept the connection");
   add_output_option(d, "table | json | csv | md | dot | summary (counts per namespace pair, for large clusters)", "table");
   add_progress_option(d);
   po::positional_options_description pos;
   po::variables_map vm;
   bool help = false;
-  const std::string usage = "packetwalk reach -f PATH... [--cni calico] [--port 80/TCP]... [-n NS] [-o table|json|csv|md|dot|summary] [--all-pairs]";
+  const std::string usage = "packetwalk reach -f PATH... [--cni calico] [--port 80/TCP]... [-n NS] [--services] [-o table|json|csv|md|dot|summary] [--all-pairs]";
   if (!parse_args(args, d, pos, vm, out, err, usage, help)) return help ? kOk : kBadInput;
   const std::string format = vm["output"].as<std::string>();
   if (format != "table" && format != "json" && format != "csv" && format != "md" && format != "dot" && format != "summary") {
@@ -196,6 +223,7 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (vm.count("namespace")) options.namespace_ = vm["namespace"].as<std::string>();
   options.all_namespaces = vm["all-namespaces"].as<bool>();
+  const bool with_services = vm["services"].as<bool>();
   std::optional<std::string> scenario;
   if (vm.count("scenario")) scenario = vm["scenario"].as<std::string>();
   if (!scenario && files_from(vm).empty()) {
@@ -221,8 +249,18 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
       print_diagnostics(diags, err);
       model::query::GroupedReach grouped(world->inputs(), options, options.progress);
       const auto summary = grouped.summarize(2, options.progress);
+      if (!with_services) {
+        bar.clear();
+        write_summary(out, summary);
+        return kOk;
+      }
+      // Services need kube-proxy's endpoints, which only the built cluster has.
+      auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
+      if (!loaded.cluster) return loaded.exit_code;
+      const auto services = reach_services(*loaded.cluster, options);
       bar.clear();
       write_summary(out, summary);
+      write_services_summary(out, services);
       return kOk;
     }
     std::uint64_t cells = 0;
@@ -239,15 +277,23 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
           << "--all-pairs to print them all\n";
       return kBadInput;
     }
+    if (!with_services) {
+      // Pod rows need no datapath either (reach_groups.h): building 500 nodes' iptables to judge
+      // one namespace's pairs took gigabytes.
+      print_diagnostics(diags, err);
+      auto matrix = model::query::compute_reach(world->inputs(), options);
+      bar.clear();
+      write_matrix(out, matrix, nullptr, format);
+      return kOk;
+    }
   }
   auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
   if (!loaded.cluster) return loaded.exit_code;
   auto matrix = model::query::compute_reach(*loaded.cluster, options);
+  std::optional<ReachServices> services;
+  if (with_services) services = reach_services(*loaded.cluster, options);
   bar.clear();
-  if (format == "json") write_json(out, matrix);
-  else if (format == "csv") write_csv(out, matrix);
-  else if (format == "dot") write_dot(out, matrix);
-  else write_table(out, matrix, format == "md");
+  write_matrix(out, matrix, services ? &*services : nullptr, format);
   return kOk;
 }
 

@@ -1,11 +1,13 @@
 // packetwalk rules: a node's netfilter tables exactly as the datapath walks them, printed the way
 // `iptables-save` prints them on a real node; in nftables mode kube-proxy's table first as
 // `nft list ruleset` prints it, in IPVS mode the virtual servers (`ipvsadm -Ln`) and ipsets
-// (`ipset list`) first.
+// (`ipset list`) first. Under cni cilium each endpoint's eBPF policy map follows, as
+// `cilium-dbg bpf policy get` lists it.
 #include <iostream>
 
 #include "commands.h"
 #include "options.h"
+#include "packetwalk/model/cni/cilium.h"
 #include "packetwalk/model/datapath/ipset.h"
 #include "packetwalk/model/datapath/ipvs.h"
 #include "packetwalk/model/datapath/netfilter_save.h"
@@ -103,6 +105,11 @@ int cmd_rules(const Args& args, std::ostream& out, std::ostream& err) {
       out << "# iptables-save\n";
     }
     out << model::datapath::save_netfilter(nf);
+    if (c.spec().cni == "cilium") {
+      // Cilium enforces NetworkPolicy in eBPF: its iptables above hold masquerading only.
+      out << "# cni cilium: no iptables policy chains; NetworkPolicy lives in each endpoint's eBPF policy map\n"
+          << model::cni::cilium_policy_listing(c.scenario().manifests.network_policies, c.inventory(), name);
+    }
   }
   return kOk;
 }

@@ -136,6 +136,10 @@ int cmd_verify(const Args& args, std::ostream& out, std::ostream& err) {
   ProgressBar bar(err, "verify", 0, progress_wanted(vm, out, err));
   auto loaded = load_cluster(scenario, files_from(vm), overrides_from(vm), err);
   if (!loaded.cluster) return loaded.exit_code;
+  if (loaded.cluster->spec().cni == "cilium") {
+    err << "packetwalk verify: cni cilium cannot be replayed in a real kernel: its datapath (bpf_lxc, bpf_overlay, its tunnel and policy maps) is eBPF programs that cilium-agent compiles and loads, which packetwalk does not reproduce; simulate it with run, trace or reach (nothing was done)\n";
+    return kBadInput;
+  }
   auto& cluster = *loaded.cluster;
   if (geteuid() != 0) {
     err << "packetwalk verify: must run as root: it builds the cluster in network namespaces of this machine's "

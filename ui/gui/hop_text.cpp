@@ -44,6 +44,7 @@ std::string hop_summary(const model::trace::Hop& h) {
     case HopAction::Decapsulate: return "decapsulate " + h.detail;
     case HopAction::Deliver: return "deliver " + h.detail;
     case HopAction::Respond: return "respond " + h.detail;
+    case HopAction::Bpf: return "bpf " + h.detail;
     case HopAction::Drop: return "DROP (" + std::string(model::trace::drop_reason_name(h.drop_reason)) + ") " + h.detail;
   }
   return "?";

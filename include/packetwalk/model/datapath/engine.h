@@ -89,6 +89,9 @@ private:
   // The output device's netem qdisc (Interface::netem): false when it lost the frame (drop hop
   // emitted); otherwise `t` moves past its delay.
   bool netem(IfaceId out, const net::Packet& p, sim::Time& t);
+  // A tc program's verdict (tc_program.h) as a `bpf` hop; false when it dropped the packet
+  // (policy-denied drop hop emitted, an unconfirmed conntrack entry forgotten).
+  bool run_tc(Pass& pass, IfaceId dev, const TcProgram& program, const net::Packet& p, sim::Time t);
   static std::string netem_note(const Interface& o);
 
   // Netfilter + conntrack at one hook. Returns false if the packet was dropped (drop hop emitted).

@@ -16,6 +16,7 @@
 #include "packetwalk/model/datapath/netfilter.h"
 #include "packetwalk/model/datapath/netfilter_walk.h"
 #include "packetwalk/model/datapath/nft.h"
+#include "packetwalk/model/datapath/tc_program.h"
 #include "packetwalk/model/net/ip.h"
 #include "packetwalk/model/net/packet.h"
 #include "packetwalk/sim/time.h"
@@ -58,6 +59,9 @@ struct Interface {
   net::Port vxlan_port = 0;
   net::Ipv4Address vxlan_local;  // source address of the outer header (the node's underlay IP)
   std::map<net::MacAddress, net::Ipv4Address> fdb;  // remote VTEP MAC -> remote node IP
+  // eBPF programs attached with tc (tc_program.h); shared, as one program object serves a device
+  // in every copy of the topology.
+  std::shared_ptr<const TcProgram> tc_ingress, tc_egress;
   std::optional<net::Ipv4Address> primary_address() const;
 };
 

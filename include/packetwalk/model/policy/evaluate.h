@@ -2,7 +2,8 @@
 // The NetworkPolicy evaluator: given the policies and one connection (after DNAT: the backend pod
 // and its target port), is the connection allowed, and why. Pure: it reads kube objects only and
 // knows nothing about any datapath. Enforcement is the CNI's business (cni/calico.h compiles the
-// same semantics into iptables rules); `explain` and `reach` use this to say why.
+// same semantics into iptables rules; cni/cilium.h's eBPF programs call evaluate_side per packet);
+// `explain` and `reach` use this to say why.
 //
 // Rules (k8s-semantics.md §5.1):
 //  - a connection needs egress allowed at the source AND ingress allowed at the destination;
@@ -105,6 +106,10 @@ Evaluation evaluate(const PolicyIndex& index, const Connection& c);
 // For `explain`: the admin (and baseline) tier checks of one side, for a person (admin_explain.cpp).
 void explain_admin_tiers(std::ostream& out, const SideVerdict& s);
 void explain_baseline_tiers(std::ostream& out, const SideVerdict& s);
+
+// One side's verdict in Evaluation::reason()'s words ("ingress allowed by NetworkPolicy x/a
+// ingress rule 0", "egress of the source is isolated by ..."); "" when nothing decided.
+std::string side_reason(const SideVerdict& s);
 
 // Evaluates one side only (for callers that cache per side).
 SideVerdict evaluate_side(const PolicyIndex& index, const Connection& c, Direction d);

@@ -12,7 +12,7 @@
 //    all pods of matching namespaces; both in one entry AND; selectors never match hostNetwork
 //    pods nor addresses that are not pods;
 //  - ipBlock matches the address the packet carries (pod IPs included, as Calico does), minus
-//    every `except` range;
+//    every `except` range; under Cilium's semantics (CniSemantics) never a pod's or node's address;
 //  - a port entry matches its protocol (TCP by default) and port: a number, number..endPort, a
 //    name resolved against the DESTINATION pod's container ports of that protocol (nothing when the
 //    destination is not a pod or lacks the name), or every port when `port` is absent.
@@ -44,13 +44,26 @@ struct Endpoint {
   std::string label() const;  // "ns/name", else the address
 };
 
+// Where a CNI reads the same objects differently (cni/cilium.h, docs/cilium.md). Calico: the
+// defaults. Cilium 1.16: an ipBlock selects only addresses outside the cluster (a pod's address
+// carries the pod's security identity, a node's the host or remote-node identity, and
+// policy-cidr-match-mode is empty by default), and the admin tiers are not implemented.
+struct CniSemantics {
+  bool cidr_selects_cluster = true;  // ipBlock matches pod and node addresses too
+  bool admin_tiers = true;           // AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy
+};
+CniSemantics cni_semantics(std::string_view cni);  // "cilium" -> Cilium's; anything else the defaults
+
 // The policies and the objects they are matched against. Holds references: the vectors and the
 // inventory must outlive it.
 class PolicyIndex {
 public:
   // `admin`: AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects (policy/admin.h).
+  // Under semantics without admin tiers, `admin` is ignored.
   PolicyIndex(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
-              const std::vector<kube::AdminNetworkPolicy>* admin = nullptr);
+              const std::vector<kube::AdminNetworkPolicy>* admin = nullptr, CniSemantics semantics = {});
+
+  const CniSemantics& semantics() const { return semantics_; }
 
   const kube::Inventory& inventory() const { return inventory_; }
   const std::vector<const kube::NetworkPolicy*>& all() const { return sorted_; }  // by (namespace, name)
@@ -66,6 +79,7 @@ private:
   std::vector<const kube::NetworkPolicy*> sorted_;
   std::vector<const kube::AdminNetworkPolicy*> admin_;
   const kube::Inventory& inventory_;
+  CniSemantics semantics_;
 };
 
 bool has_direction(const kube::NetworkPolicy& p, Direction d);  // policyTypes after defaulting
@@ -74,7 +88,10 @@ bool policy_selects(const kube::NetworkPolicy& p, const kube::PodInfo& pod);
 const std::vector<kube::NetworkPolicyRule>& rules_of(const kube::NetworkPolicy& p, Direction d);
 
 // Why a peer entry did not match (None when it did).
-enum class PeerMiss { None, NotAPod, HostNetwork, OtherNamespace, PodLabels, NamespaceLabels, Cidr, Except, BadCidr };
+// ClusterIdentity: the address is inside the ipBlock but belongs to a pod or node, which Cilium's
+// ipBlock never selects (CniSemantics).
+enum class PeerMiss { None, NotAPod, HostNetwork, OtherNamespace, PodLabels, NamespaceLabels, Cidr, Except, BadCidr,
+                      ClusterIdentity };
 
 struct PeerResult {
   bool matched = false;

@@ -18,7 +18,11 @@
 namespace packetwalk::model::policy {
 
 struct Edit {
-  enum class Kind { AddPort, LabelNamespace, LabelPod, AddPeer, AddRule };
+  // The last three edit an admin or baseline policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+  // ClusterNetworkPolicy): a rule for exactly this peer and port inserted before the deciding one
+  // (Pass hands it to the NetworkPolicies, Allow/Accept opens it outright), or the deciding rule's
+  // action changed (which also changes it for every other peer and port the rule matches).
+  enum class Kind { AddPort, LabelNamespace, LabelPod, AddPeer, AddRule, AdminInsertPass, AdminInsertAllow, AdminSetAction };
   Kind kind = Kind::AddPort;
   std::string object;  // "NetworkPolicy y/allow-web", "Namespace x", "Pod x/a"
   std::string field;   // "spec.ingress[0].ports", "metadata.labels"
@@ -34,8 +38,18 @@ struct Suggestion {
 
 inline constexpr std::size_t kAlsoOpensShown = 6;
 
-// `c` must be denied by `e` on at least one side; returns at most `limit` suggestions per side.
+// `c` must be denied by `e` on at least one side; returns at most `limit` suggestions per side,
+// each checked under `semantics` (Cilium's ipBlock never selects pods or nodes) and with the
+// `admin` policies (AdminNetworkPolicy & co.) in force. A side denied by an admin-tier Deny — or
+// by a baseline Deny, reached because no NetworkPolicy selects the pod, maybe after a Pass — gets
+// admin-tier edits (Kind::Admin*), never NetworkPolicy edits: those cannot change its verdict.
 std::vector<Suggestion> suggest_fixes(const std::vector<kube::NetworkPolicy>& policies, const kube::Inventory& inventory,
-                                      const Connection& c, const Evaluation& e, std::size_t limit = 3);
+                                      const Connection& c, const Evaluation& e, std::size_t limit = 3,
+                                      CniSemantics semantics = {}, const std::vector<kube::AdminNetworkPolicy>* admin = nullptr);
+
+// Whether a denied side was decided by an admin or baseline rule (so NetworkPolicy edits cannot
+// allow it), and that rule as explain names it: "AdminNetworkPolicy/deny-from-z ingress rule 0
+// (deny-z-on-80)"; "" otherwise.
+std::string tier_denial(const SideVerdict& s);
 
 }  // namespace packetwalk::model::policy

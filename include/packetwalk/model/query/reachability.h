@@ -69,7 +69,7 @@ ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options
 // The container ports a pod declares, sorted (reach's default ports towards that pod).
 std::vector<ReachPort> declared_ports(const kube::PodInfo& pod);
 
-// Whether a CNI enforces NetworkPolicy ("calico": yes; "flannel": no).
+// Whether a CNI enforces NetworkPolicy ("calico", "cilium": yes; "flannel": no).
 bool cni_enforces_policy(std::string_view cni);
 
 // The policy layer's view of a pod as a connection's destination: its IP (the node's for

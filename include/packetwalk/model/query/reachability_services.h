@@ -38,4 +38,34 @@ struct ConnectionVerdict {
 };
 ConnectionVerdict judge_connection(std::string_view cni, const policy::PolicyIndex& index, const policy::Connection& conn);
 
+// `reach --services`: one verdict per (client, Service, Service port). A connection to a ClusterIP
+// lands on one backend kube-proxy picks at random, so the verdict counts the usable backends that
+// accept it: `allowed` only when every one of them does (a client would otherwise fail some of its
+// connections), and `reason` names what denies the others. `detail` holds the per-backend cells
+// (empty when kube-proxy has no backend to pick; `reason` then says why).
+struct ServiceVerdict {
+  std::string from;
+  std::string service;
+  ReachPort port;
+  std::size_t backends = 0;          // usable pod backends for this client
+  std::size_t backends_allowed = 0;  // of which the connection reaches
+  bool allowed = false;
+  bool listening = false;            // every backend reached declares the target port
+  std::string reason;
+  std::vector<ServiceReachCell> detail;  // sorted by backend
+};
+// Groups compute_service_reach's cells (in its order: service, port, from, backend).
+std::vector<ServiceVerdict> service_verdicts(const std::vector<ServiceReachCell>& cells);
+
+// The Services (and Service ports) compute_service_reach leaves out, each with why, so reach
+// never drops one silently: headless (clients resolve the pods' own addresses: the pod rows
+// answer), ExternalName (a DNS alias, nothing is proxied), no ClusterIP allocated, ports whose
+// endpoints are none of the cluster's pods, and endpoints that are not pods next to pod ones.
+// packetwalk's implicit default/kubernetes (the API server) is not listed. Sorted by service.
+struct ServiceSkip {
+  std::string service;  // "ns/name"
+  std::string note;     // "headless (clusterIP: None): ..."
+};
+std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const ReachOptions& options);
+
 }  // namespace packetwalk::model::query

@@ -30,6 +30,7 @@ enum class HopAction : std::uint8_t {
   Deliver,      // handed to a local socket (listener or waiting client)
   Respond,      // the receiving socket answered (SYN-ACK, RST, reply datagram)
   Drop,         // the packet ended here; `drop_reason` says why
+  Bpf,          // an eBPF program attached to the device with tc gave its verdict (Cilium's bpf_lxc)
 };
 
 enum class DropReason : std::uint8_t {
@@ -47,6 +48,7 @@ enum class DropReason : std::uint8_t {
   NoSocket,            // a reply reached a host with no matching connection
   Unclaimed,           // reached a host that is not the destination and does not forward
   LinkLoss,            // a netem qdisc's random loss on the output device (the linkLoss fault)
+  PolicyDenied,        // an eBPF policy program dropped it (Cilium's DROP_POLICY, "Policy denied")
 };
 
 std::string_view action_name(HopAction a);   // "route", "netfilter", "dnat", ...
