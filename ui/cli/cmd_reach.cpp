@@ -79,19 +79,7 @@ void write_table(std::ostream& out, const ReachMatrix& m, bool markdown) {
     if (it == tables.end()) continue;
     const auto cols = columns(m, it->second);
     out << "\n" << (markdown ? "### " : "") << port.to_string() << "\n\n";
-    std::size_t width = 1;
-    for (const auto& p : m.pods) width = std::max(width, p.size());
-    if (markdown) {
-      out << "| from \\ to |";
-      for (const auto& c : cols) out << " " << c << " |";
-      out << "\n|---|";
-      for (std::size_t i = 0; i < cols.size(); ++i) out << ":-:|";
-      out << "\n";
-    } else {
-      out << std::left << std::setw(static_cast<int>(width)) << "-";
-      for (const auto& c : cols) out << "  " << c;
-      out << "\n";
-    }
+    const std::size_t width = write_matrix_header(out, m.pods, cols, markdown);
     for (const auto& from : m.pods) {
       if (markdown) out << "| " << from << " |";
       else out << std::left << std::setw(static_cast<int>(width)) << from;

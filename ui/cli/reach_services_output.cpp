@@ -41,6 +41,24 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+std::size_t write_matrix_header(std::ostream& out, const std::vector<std::string>& rows,
+                                const std::vector<std::string>& cols, bool markdown) {
+  std::size_t width = 1;
+  for (const auto& r : rows) width = std::max(width, r.size());
+  if (markdown) {
+    out << "| from \\ to |";
+    for (const auto& c : cols) out << " " << c << " |";
+    out << "\n|---|";
+    for (std::size_t i = 0; i < cols.size(); ++i) out << ":-:|";
+    out << "\n";
+  } else {
+    out << std::left << std::setw(static_cast<int>(width)) << "-";
+    for (const auto& c : cols) out << "  " << c;
+    out << "\n";
+  }
+  return width;
+}
+
 void write_services_table(std::ostream& out, const std::vector<std::string>& pods, const ReachServices& s, bool markdown) {
   out << "\n" << (markdown ? "### " : "") << "Services\n\n";
   if (s.verdicts.empty()) {
@@ -58,19 +76,7 @@ void write_services_table(std::ostream& out, const std::vector<std::string>& pod
     if (cols.empty() || cols.back() != col) cols.push_back(col);  // verdicts come by (service, port)
     cells[{v.from, col}] = &v;
   }
-  std::size_t width = 1;
-  for (const auto& p : pods) width = std::max(width, p.size());
-  if (markdown) {
-    out << "| from \\ to |";
-    for (const auto& c : cols) out << " " << c << " |";
-    out << "\n|---|";
-    for (std::size_t i = 0; i < cols.size(); ++i) out << ":-:|";
-    out << "\n";
-  } else {
-    out << std::left << std::setw(static_cast<int>(width)) << "-";
-    for (const auto& c : cols) out << "  " << c;
-    out << "\n";
-  }
+  const std::size_t width = write_matrix_header(out, pods, cols, markdown);
   for (const auto& from : pods) {
     if (markdown) out << "| " << from << " |";
     else out << std::left << std::setw(static_cast<int>(width)) << from;

@@ -28,4 +28,9 @@ void write_services_summary(std::ostream& out, const ReachServices& s);
 
 std::string csv_field(const std::string& s);
 
+// The head of a truth table, pods' or Services': Markdown's header and alignment rows, or a
+// terminal row padded to the widest row name. Returns that width for the rows below.
+std::size_t write_matrix_header(std::ostream& out, const std::vector<std::string>& rows,
+                                const std::vector<std::string>& cols, bool markdown);
+
 }  // namespace packetwalk::ui::cli
