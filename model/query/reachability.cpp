@@ -1,5 +1,7 @@
 #include "packetwalk/model/query/reachability.h"
 
+#include "packetwalk/model/query/reach_groups.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -144,26 +146,26 @@ std::string cni_drop_reason(std::string_view cni, const policy::Endpoint& src, n
 }
 
 ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options) {
+  return compute_reach(reach_inputs(c), options);
+}
+
+// One implementation for the built cluster and for the control plane alone (reach_groups.h): only
+// a hostNetwork source's address needs routes, and ReachInputs::host_source answers that either
+// from the built cluster's routing or from the node table. Every pod reach covers is placed: a pod
+// without a node is a load error, so no datapath is needed to know which pods exist.
+ReachMatrix compute_reach(const ReachInputs& in, const ReachOptions& options) {
   ReachMatrix m;
-  m.cni = c.spec().cni;
+  m.cni = in.cni;
   m.enforced = cni_enforces_policy(m.cni);
-  const auto& inventory = c.inventory();
-  const auto& policies = c.scenario().manifests.network_policies;
-  policy::PolicyIndex index(policies, inventory, &c.scenario().manifests.admin_policies, policy::cni_semantics(m.cni));
+  policy::PolicyIndex index(*in.policies, *in.inventory, in.admin, policy::cni_semantics(m.cni));
 
-  std::vector<const kube::PodInfo*> pods;
-  for (const auto& p : inventory.pods) {
-    if (!options.namespace_.empty() ? p.namespace_ != options.namespace_
-                                    : (!options.all_namespaces && p.namespace_ == "kube-system"))
-      continue;
-    if (!c.pod_netns(p.namespace_, p.name)) continue;  // not placed: nothing to reach
-    pods.push_back(&p);
-    m.pods.push_back(p.namespace_ + "/" + p.name);
-  }
-
+  const auto pods = reach_pods(*in.inventory, options);
   std::set<ReachPort> all_ports(options.ports.begin(), options.ports.end());
+  std::vector<std::vector<ReachPort>> towards;
   for (const auto* p : pods) {
-    for (const auto& port : ports_towards(*p, options)) all_ports.insert(port);
+    m.pods.push_back(p->namespace_ + "/" + p->name);
+    towards.push_back(ports_towards(*p, options));
+    all_ports.insert(towards.back().begin(), towards.back().end());
   }
   m.ports.assign(all_ports.begin(), all_ports.end());
 
@@ -172,39 +174,28 @@ ReachMatrix compute_reach(const cluster::Cluster& c, const ReachOptions& options
   for (const auto* p : pods) sig[p] = signature(*p, index, named);
   std::map<std::tuple<std::string, std::string, ReachPort>, std::pair<bool, std::string>> cache;
 
-  std::uint64_t sources_done = 0;
-  for (const auto* src : pods) {
-    if (options.progress) options.progress(sources_done++, pods.size());
-    for (const auto* dst : pods) {
-      const auto ports = ports_towards(*dst, options);
-      for (const auto& port : ports) {
+  for (std::size_t s = 0; s < pods.size(); ++s) {
+    if (options.progress) options.progress(s, pods.size());
+    const auto* src = pods[s];
+    for (std::size_t d = 0; d < pods.size(); ++d) {
+      const auto* dst = pods[d];
+      for (const auto& port : towards[d]) {
         ReachCell cell;
         cell.port = port;
         cell.listening = declares(*dst, port);
-        cell.from = src->namespace_ + "/" + src->name;
-        cell.to = dst->namespace_ + "/" + dst->name;
-        policy::Connection conn;
-        conn.dst = destination_endpoint(*dst, inventory);
-        conn.src = source_endpoint(c, *src, conn.dst.ip);
-        conn.protocol = port.protocol;
-        conn.port = port.port;
-        if (auto why = cni_drop_reason(m.cni, conn.src, port.protocol, port.port); !why.empty()) {
-          cell.reason = why;
-        } else if (!m.enforced) {
-          cell.allowed = true;
-          cell.reason = "allowed: " + m.cni + " does not enforce NetworkPolicy";
-        } else if (src == dst || src->host_network || dst->host_network) {
+        cell.from = m.pods[s];
+        cell.to = m.pods[d];
+        if (src == dst || src->host_network || dst->host_network) {
           // Pairs whose addresses depend on the path (hostNetwork) or on identity (self) are not grouped.
-          auto e = policy::evaluate(index, conn);
-          cell.allowed = e.allowed;
-          cell.reason = e.reason();
+          cell.allowed = pair_allowed(in, index, *src, *dst, port, &cell.reason);
         } else {
           auto key = std::make_tuple(sig[src], sig[dst], port);
           auto it = cache.find(key);
           if (it == cache.end()) {
-            auto e = policy::evaluate(index, conn);
+            std::string reason;
+            const bool allowed = pair_allowed(in, index, *src, *dst, port, &reason);
             ++m.evaluations;
-            it = cache.emplace(key, std::make_pair(e.allowed, e.reason())).first;
+            it = cache.emplace(key, std::make_pair(allowed, std::move(reason))).first;
           }
           cell.allowed = it->second.first;
           cell.reason = it->second.second;

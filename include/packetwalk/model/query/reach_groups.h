@@ -60,7 +60,7 @@ std::unique_ptr<ReachWorld> build_reach_world(load::Scenario scenario, load::Dia
 bool pair_allowed(const ReachInputs& in, const policy::PolicyIndex& index, const kube::PodInfo& src,
                   const kube::PodInfo& dst, const ReachPort& port, std::string* reason = nullptr);
 
-// compute_reach's matrix from the control plane alone (reach_matrix_world.cpp): the same cells,
+// compute_reach's matrix from the control plane alone (reachability.cpp): the same cells,
 // verdicts and reasons, without building any node's datapath. `reach` uses it for every per-pair
 // form except --services (kube-proxy's endpoints live in the built cluster).
 ReachMatrix compute_reach(const ReachInputs& in, const ReachOptions& options);
