@@ -38,6 +38,15 @@ std::vector<const kube::EndpointInfo*> usable(const kube::ServiceInfo& svc, cons
   return ready.empty() ? terminating : ready;
 }
 
+// Why a whole Service gets no verdict ("" when it gets one): compute_service_reach skips it and
+// skipped_services says why, from this one test.
+std::string why_not_judged(const kube::ServiceInfo& svc) {
+  if (!svc.external_name.empty()) return "ExternalName (" + svc.external_name + "): a DNS alias, kube-proxy forwards nothing; not judged";
+  if (svc.headless) return "headless (clusterIP: None): clients connect to the pods' own addresses, judged in the pod rows";
+  if (!svc.cluster_ip) return "no ClusterIP was allocated; not judged";
+  return {};
+}
+
 }  // namespace
 
 ConnectionVerdict judge_connection(std::string_view cni, const policy::PolicyIndex& index, const policy::Connection& conn) {
@@ -58,7 +67,7 @@ std::vector<ServiceReachCell> compute_service_reach(const cluster::Cluster& c, c
     if (in_scope(p.namespace_, options) && c.pod_netns(p.namespace_, p.name)) clients.push_back(&p);
   }
   for (const auto& svc : c.services().services) {
-    if (!svc.cluster_ip || svc.headless || svc.implicit || !svc.external_name.empty() || !in_scope(svc.namespace_, options)) continue;
+    if (svc.implicit || !in_scope(svc.namespace_, options) || !why_not_judged(svc).empty()) continue;
     const std::string svc_name = svc.namespace_ + "/" + svc.name;
     for (const auto& sp : svc.ports) {
       const ReachPort port{sp.protocol, static_cast<net::Port>(sp.port)};
@@ -111,16 +120,8 @@ std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const Reach
   for (const auto& svc : c.services().services) {
     if (svc.implicit || !in_scope(svc.namespace_, options)) continue;
     const std::string name = svc.namespace_ + "/" + svc.name;
-    if (!svc.external_name.empty()) {
-      out.push_back({name, "ExternalName (" + svc.external_name + "): a DNS alias, kube-proxy forwards nothing; not judged"});
-      continue;
-    }
-    if (svc.headless) {
-      out.push_back({name, "headless (clusterIP: None): clients connect to the pods' own addresses, judged in the pod rows"});
-      continue;
-    }
-    if (!svc.cluster_ip) {
-      out.push_back({name, "no ClusterIP was allocated; not judged"});
+    if (auto why = why_not_judged(svc); !why.empty()) {
+      out.push_back({name, why});
       continue;
     }
     for (const auto& sp : svc.ports) {
@@ -131,11 +132,15 @@ std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const Reach
       std::string list;
       for (const auto& e : outside) list += (list.empty() ? "" : ", ") + e;
       const ReachPort port{sp.protocol, static_cast<net::Port>(sp.port)};
-      const bool none = outside.size() == sp.endpoints.size();
-      out.push_back({name, "port " + port.to_string() + ": " + (none ? "every endpoint (" : "endpoint") +
-                               (none ? list + ") is" : (outside.size() == 1 ? " " : "s ") + list + (outside.size() == 1 ? " is" : " are")) +
-                               " not a pod of the cluster (" + (svc.has_selector ? "hand-written EndpointSlice" : "selector-less Service") +
-                               "): " + (none ? "the port is not judged" : "not judged, the pod backends are")});
+      const std::string origin = svc.has_selector ? "hand-written EndpointSlice" : "selector-less Service";
+      std::string note;
+      if (outside.size() == sp.endpoints.size()) {
+        note = "every endpoint (" + list + ") is not a pod of the cluster (" + origin + "): the port is not judged";
+      } else {
+        note = std::string(outside.size() == 1 ? "endpoint " : "endpoints ") + list + (outside.size() == 1 ? " is" : " are") +
+               " not a pod of the cluster (" + origin + "): not judged, the pod backends are";
+      }
+      out.push_back({name, "port " + port.to_string() + ": " + note});
     }
   }
   return out;
