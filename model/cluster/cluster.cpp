@@ -4,6 +4,7 @@
 #include "faults.h"
 #include "packetwalk/model/cni/calico.h"
 #include "packetwalk/model/cni/cilium.h"
+#include "packetwalk/model/cni/cni.h"
 #include "packetwalk/model/policy/admin.h"
 #include "packetwalk/model/ingress/controller.h"
 #include "packetwalk/model/ingress/runtime.h"
@@ -27,16 +28,7 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
   if (diags.has_errors()) return nullptr;
 
   const std::string& cni_name = scenario.cluster.cni;
-  if (cni_name != "flannel" && cni_name != "calico" && cni_name != "cilium") {
-    diags.error({scenario.path, 0, 0}, "", "cni \"" + cni_name + "\" is not supported yet (supported: flannel, calico, cilium)");
-    return nullptr;
-  }
-  if (cni_name == "cilium" && scenario.cluster.proxy_mode == "ipvs") {
-    // bpf_lxc's egress program needs the Service already translated when it runs (tc_program.h);
-    // IPVS translates only at LOCAL_IN, after it.
-    diags.error({scenario.path, 0, 0}, "", "cni cilium with proxyMode ipvs is not modelled (use iptables or nftables)");
-    return nullptr;
-  }
+  if (!cni::check_supported(cni_name, scenario.cluster.proxy_mode, scenario.path, diags)) return nullptr;
   cni::NetworkConfig net;
   net.cluster_cidr = scenario.cluster.pod_cidr;
   net.node_network = scenario.cluster.node_network;
@@ -45,20 +37,10 @@ std::unique_ptr<Cluster> Cluster::build(const load::Scenario& scenario, load::Di
     c->placement_ = cni::build_calico_vxlan(c->inventory_, net, c->topology_);
   } else if (cni_name == "cilium") {
     c->placement_ = cni::build_cilium_vxlan(c->inventory_, net, c->topology_);
-    cni::warn_cilium_policies(c->scenario_.manifests.network_policies, c->scenario_.manifests.admin_policies,
-                              c->inventory_, diags);
   } else {
     c->placement_ = cni::build_flannel_vxlan(c->inventory_, net, c->topology_);
-    // Flannel has no policy engine: say so for every policy rather than let a user believe it holds.
-    for (const auto& p : c->scenario_.manifests.network_policies) {
-      diags.warning(p.meta.pos, p.ref(),
-                    "cni flannel does not enforce NetworkPolicy: this policy has no effect (cni: calico enforces it)");
-    }
-    for (const auto& p : c->scenario_.manifests.admin_policies) {
-      diags.warning(p.meta.pos, p.ref(),
-                    "cni flannel does not enforce " + p.meta.kind + ": this policy has no effect (cni: calico enforces it)");
-    }
   }
+  cni::warn_policy_effects(cni_name, c->scenario_.manifests, c->inventory_, diags);
   policy::warn_equal_priorities(c->scenario_.manifests.admin_policies, diags);
 
   c->services_ = kube::build_service_state(scenario.cluster, c->scenario_.manifests, c->inventory_, diags);

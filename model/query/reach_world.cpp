@@ -4,6 +4,7 @@
 #include "packetwalk/model/cluster/cluster.h"
 #include "packetwalk/model/cni/calico.h"
 #include "packetwalk/model/cni/cilium.h"
+#include "packetwalk/model/cni/cni.h"
 #include "packetwalk/model/dns/cluster_dns.h"
 #include "packetwalk/model/ingress/controller.h"
 #include "packetwalk/model/query/reach_groups.h"
@@ -71,18 +72,8 @@ std::unique_ptr<ReachWorld> build_reach_world(load::Scenario scenario, load::Dia
   w->inventory = kube::build_inventory(w->scenario.cluster, w->scenario.manifests, diags);
   if (diags.has_errors()) return nullptr;
   const std::string& cni = w->scenario.cluster.cni;
-  if (cni != "flannel" && cni != "calico" && cni != "cilium") {
-    diags.error({w->scenario.path, 0, 0}, "", "cni \"" + cni + "\" is not supported yet (supported: flannel, calico, cilium)");
-    return nullptr;
-  }
-  if (cni == "cilium")
-    cni::warn_cilium_policies(w->scenario.manifests.network_policies, w->scenario.manifests.admin_policies, w->inventory,
-                              diags);
-  if (!cni_enforces_policy(cni)) {
-    for (const auto& p : w->scenario.manifests.network_policies)
-      diags.warning(p.meta.pos, p.ref(),
-                    "cni flannel does not enforce NetworkPolicy: this policy has no effect (cni: calico enforces it)");
-  }
+  if (!cni::check_supported(cni, w->scenario.cluster.proxy_mode, w->scenario.path, diags)) return nullptr;
+  cni::warn_policy_effects(cni, w->scenario.manifests, w->inventory, diags);
   return w;
 }
 
