@@ -339,4 +339,21 @@ void read_suite_fields(ParseContext& ctx, const MapReader& top, Scenario& s) {
 
 }  // namespace detail
 
+std::optional<double> parse_fault_value(FaultKind kind, const std::string& text, std::string& error) {
+  const bool loss = kind == FaultKind::LinkLoss;
+  const char* key = loss ? "percent" : "latency";
+  using namespace detail;
+  Diagnostics diags;
+  ParseContext ctx(diags, TextOrigin{"(value)"});
+  YAML::Node map;
+  map[key] = text;
+  const Field parent{"", map, {}, {}};
+  MapReader m(ctx, parent, {key});
+  FaultSpec f;
+  f.kind = kind;
+  if (loss ? read_percent(ctx, m, parent, f) : read_latency(ctx, m, parent, f)) return loss ? f.percent : f.seconds;
+  error = diags.all().empty() ? "\"" + text + "\" is not a value" : diags.all().front().message;
+  return std::nullopt;
+}
+
 }  // namespace packetwalk::model::load

@@ -1,8 +1,6 @@
 #include "faults.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -43,31 +41,6 @@ double default_fault_value(load::FaultKind kind) {
 bool fault_value_ok(load::FaultKind kind, double value) {
   if (kind == load::FaultKind::LinkLoss) return value > 0 && value <= 100;
   return value > 0 && value <= kMaxLatencySeconds;
-}
-
-std::optional<double> parse_fault_value(load::FaultKind kind, const std::string& text, std::string& error) {
-  const bool loss = kind == load::FaultKind::LinkLoss;
-  // The scenario's units: a latency in s (also bare), ms or m; a loss as 30 or 30%.
-  std::size_t unit_at = text.size();
-  while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(text[unit_at - 1]))) --unit_at;
-  std::string number = text.substr(0, unit_at), unit = text.substr(unit_at);
-  if (loss && !number.empty() && number.back() == '%') number.pop_back();
-  double v = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
-  const bool unit_ok = loss ? unit.empty() : (unit.empty() || unit == "s" || unit == "ms" || unit == "m");
-  if (number.empty() || ec != std::errc() || end != number.data() + number.size() || !unit_ok) {
-    error = loss ? "\"" + text + "\" is not a percentage such as 30 or 30%"
-                 : "\"" + text + "\" is not a duration such as 120ms, 2s or 1m";
-    return std::nullopt;
-  }
-  if (unit == "ms") v /= 1000;
-  if (unit == "m") v *= 60;
-  if (!fault_value_ok(kind, v)) {
-    error = loss ? "the loss must be more than 0 and at most 100%, got " + text
-                 : "the latency must be more than 0 and at most 60m, got " + text;
-    return std::nullopt;
-  }
-  return v;
 }
 
 std::string fault_value_text(load::FaultKind kind, double value) {
@@ -174,7 +147,7 @@ bool parse_fault_action(const std::string& action, FaultSet& into, const model::
       error = key + " takes no value (only linkDelay, linkLoss and coreDnsSlow do)";
       return false;
     }
-    value = parse_fault_value(kind, *value_text, error);
+    value = load::parse_fault_value(kind, *value_text, error);  // the scenario's own units and bounds
     if (!value) return false;
   }
   const std::string node = load::fault_has_node(kind) ? arg : std::string();

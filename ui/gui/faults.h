@@ -53,9 +53,8 @@ cli::ScenarioAdjust fault_adjust(const FaultSet& faults);
 bool fault_takes_value(model::load::FaultKind kind);
 // The fault panel's starting value: 0.05 (50ms), 2 (2s), 30 (%).
 double default_fault_value(model::load::FaultKind kind);
-// A value as the scenario format writes it ("120ms", "2s", "1m"; "30%"), and back. Latencies are
-// more than 0 and at most 60m, a loss more than 0 and at most 100%, as the scenario loader checks.
-std::optional<double> parse_fault_value(model::load::FaultKind kind, const std::string& text, std::string& error);
+// A value as the scenario format writes it ("120ms", "2s"; "30%"); load::parse_fault_value reads
+// it back. Latencies are more than 0 and at most 60m, a loss more than 0 and at most 100%.
 std::string fault_value_text(model::load::FaultKind kind, double value);
 // Whether `value` is within those bounds.
 bool fault_value_ok(model::load::FaultKind kind, double value);

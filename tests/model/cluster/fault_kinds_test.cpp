@@ -137,6 +137,22 @@ TEST(FaultLoader, FaultsReadBackAsWritten) {
   EXPECT_TRUE(load::fault_has_node(load::FaultKind::LinkLoss));
 }
 
+// A value typed outside a scenario (the GUI's --fault NAME=VALUE) is read by the scenario's own
+// code: the same units, bounds and words as `latency:` and `percent:` in a file.
+TEST(FaultLoader, AValueTypedOnItsOwnReadsAsInAScenario) {
+  std::string error;
+  EXPECT_EQ(load::parse_fault_value(load::FaultKind::LinkDelay, "120ms", error), 0.12);
+  EXPECT_EQ(load::parse_fault_value(load::FaultKind::CoreDnsSlow, "2m", error), 120.0);
+  EXPECT_EQ(load::parse_fault_value(load::FaultKind::LinkLoss, "30%", error), 30.0);
+  EXPECT_EQ(load::parse_fault_value(load::FaultKind::LinkLoss, "0.5", error), 0.5);
+  EXPECT_FALSE(load::parse_fault_value(load::FaultKind::LinkDelay, "61m", error));
+  EXPECT_THAT(error, HasSubstr("must be at most 60m, got 61m"));
+  EXPECT_FALSE(load::parse_fault_value(load::FaultKind::LinkDelay, "fast", error));
+  EXPECT_THAT(error, HasSubstr("expected a positive duration"));
+  EXPECT_FALSE(load::parse_fault_value(load::FaultKind::LinkLoss, "101%", error));
+  EXPECT_THAT(error, HasSubstr("must be more than 0 and at most 100"));
+}
+
 TEST(FaultLoader, AnUnknownNodeIsAnErrorAtTheFault) {
   load::Diagnostics diags;
   auto s = load::load_scenario(write_scenario("unknown", "faults: [{linkDelay: {node: node-9, latency: 1ms}}]\n"), diags);

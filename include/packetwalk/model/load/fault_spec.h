@@ -82,6 +82,11 @@ struct FaultSpec {
 // The fault as the scenario writes it: "kubeProxyDown: node-1", "underlayMtu: 1400".
 std::string fault_text(const FaultSpec& f);
 
+// A fault's value as a person types it outside a scenario (the GUI's --fault linkDelay:node-1=120ms):
+// read by the same code, with the same units and bounds, as the scenario's `latency:` (linkDelay,
+// coreDnsSlow: seconds) and `percent:` (linkLoss). nullopt with the loader's message in `error`.
+std::optional<double> parse_fault_value(FaultKind kind, const std::string& text, std::string& error);
+
 struct LabSpec {
   std::string fix;                  // the fix file, resolved against the scenario's directory
   std::vector<std::string> breaks;  // probe names; empty: at least one probe must fail unfixed
