@@ -5,22 +5,15 @@
 
 #include <sstream>
 
-#include "../../../ui/cli/commands.h"
+#include "run_command.h"
 
 namespace packetwalk::ui::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using test::Result;
+using test::run;
+using test::call;
 
-Result run(int (*cmd)(const Args&, std::ostream&, std::ostream&), const char* name, Args args) {
-  args.insert(args.begin(), name);
-  std::ostringstream out, err;
-  int code = cmd(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "../../../ui/cli/commands.h"
+#include "run_command.h"
 
 namespace packetwalk::ui::cli {
 namespace {
@@ -13,16 +13,10 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSrc = PACKETWALK_SOURCE_DIR;
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using test::Result;
+using test::run;
+using test::call;
 
-Result call(int (*cmd)(const Args&, std::ostream&, std::ostream&), Args args) {
-  std::ostringstream out, err;
-  int code = cmd(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 fs::path temp_dir(const std::string& name) {
   fs::path p = fs::temp_directory_path() / ("pw-cli-test-" + name + "-" + std::to_string(::getpid()));

@@ -9,22 +9,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../../../ui/cli/commands.h"
+#include "run_command.h"
 
 namespace packetwalk::ui::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using test::Result;
+using test::run;
+using test::call;
 
-Result run(int (*cmd)(const Args&, std::ostream&, std::ostream&), const char* name, Args args) {
-  args.insert(args.begin(), name);
-  std::ostringstream out, err;
-  int code = cmd(args, out, err);
-  return {code, out.str(), err.str()};
-}
 Result diff(Args args) { return run(cmd_diff, "diff", std::move(args)); }
 
 const std::string kDir = "tests/data/diff/";

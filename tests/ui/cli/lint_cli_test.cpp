@@ -4,22 +4,16 @@
 
 #include <sstream>
 
-#include "../../../ui/cli/commands.h"
+#include "run_command.h"
 
 namespace packetwalk::ui::cli {
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using test::Result;
+using test::run;
+using test::call;
 
-Result lint(Args args) {
-  args.insert(args.begin(), "lint");
-  std::ostringstream out, err;
-  int code = cmd_lint(args, out, err);
-  return {code, out.str(), err.str()};
-}
+Result lint(Args args) { return run(cmd_lint, "lint", std::move(args)); }
 
 const std::string kApi = "scenarios/policy/api-server-policy.yaml";
 

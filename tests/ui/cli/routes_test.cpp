@@ -9,23 +9,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "../../../ui/cli/commands.h"
+#include "run_command.h"
 
 namespace packetwalk::ui::cli {
 namespace {
 
 const std::string kSrc = PACKETWALK_SOURCE_DIR;
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using test::Result;
+using test::run;
+using test::call;
 
-Result call(int (*cmd)(const Args&, std::ostream&, std::ostream&), Args args) {
-  std::ostringstream out, err;
-  int code = cmd(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 TEST(RoutesCommand, TableShowsServersLocationsAndTheInstalledController) {
   auto r = call(cmd_routes, {"routes", "--scenario", kSrc + "/scenarios/ingress/hosts-and-paths.yaml"});
