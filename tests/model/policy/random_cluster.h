@@ -198,4 +198,30 @@ inline std::unique_ptr<cluster::Cluster> build_random(load::Scenario s, unsigned
 
 inline std::unique_ptr<cluster::Cluster> random_cluster(unsigned seed) { return build_random(random_scenario(seed), seed); }
 
+// Builds the 60 seeded clusters under `cni` and expects reach's verdict for every pair on five
+// ports to equal what tracing the pair's first packet through that CNI's datapath does. Checks
+// that the comparison has substance: over 1,000 cells, over 100 of them denied.
+inline void expect_reach_equals_traces(const std::string& cni) {
+  const std::vector<query::ReachPort> ports = {tcp(80), tcp(81), udp(53), udp(80), sctp(80)};
+  std::size_t cells = 0, denied = 0;
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    auto s = random_scenario(seed);
+    s.cluster.cni = cni;
+    auto c = build_random(s, seed);
+    if (!c) continue;
+    auto m = reach(*c, ports);
+    query::ProbeRunner runner(c->topology(), seed);
+    for (const auto& cell : m.results) {
+      std::string why;
+      const bool got = delivered(*c, runner, cell.from, cell.to, cell.port, &why);
+      ++cells;
+      denied += !cell.allowed;
+      EXPECT_EQ(cell.allowed, got) << cni << " seed " << seed << ": " << cell.from << " -> " << cell.to << " "
+                                   << cell.port.to_string() << "\n  reach: " << cell.reason << "\n  trace: " << why;
+    }
+  }
+  EXPECT_GT(cells, 1000u);
+  EXPECT_GT(denied, 100u);  // the policies do deny: the comparison is not all "allowed"
+}
+
 }  // namespace packetwalk::model::policy_test

@@ -10,24 +10,7 @@
 namespace packetwalk::model::policy_test {
 namespace {
 
-TEST(ReachEqualsTrace, RandomisedCalicoClusters) {
-  const std::vector<query::ReachPort> ports = {tcp(80), tcp(81), udp(53), udp(80), sctp(80)};
-  std::size_t cells = 0;
-  for (unsigned seed = 1; seed <= 60; ++seed) {
-    auto c = random_cluster(seed);
-    if (!c) continue;
-    auto m = reach(*c, ports);
-    query::ProbeRunner runner(c->topology(), seed);
-    for (const auto& cell : m.results) {
-      std::string why;
-      const bool got = delivered(*c, runner, cell.from, cell.to, cell.port, &why);
-      ++cells;
-      EXPECT_EQ(cell.allowed, got) << "seed " << seed << ": " << cell.from << " -> " << cell.to << " "
-                                   << cell.port.to_string() << "\n  reach: " << cell.reason << "\n  trace: " << why;
-    }
-  }
-  EXPECT_GT(cells, 1000u);
-}
+TEST(ReachEqualsTrace, RandomisedCalicoClusters) { expect_reach_equals_traces("calico"); }
 
 // `reach` prints the matrix computed from the control plane alone (no datapath built): it must
 // be compute_reach's on the built cluster, cell for cell, reasons included.
