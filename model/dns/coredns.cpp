@@ -3,7 +3,8 @@
 #include "packetwalk/model/dns/coredns.h"
 
 #include <algorithm>
-#include <regex>
+
+#include "packetwalk/model/text/regex.h"
 
 namespace packetwalk::model::dns {
 
@@ -18,6 +19,28 @@ std::string lower(std::string s) {
 }
 
 // The rewritten name, or nullopt when `rule` does not match `name` (canonical).
+// CoreDNS writes a regex rewrite's groups as {1}, {2}...: one left-to-right pass, so a group whose
+// text itself reads "{1}" is copied, not expanded again.
+std::string substitute_groups(const std::string& pattern, const std::vector<std::string>& groups) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '{') {
+      const auto close = pattern.find('}', i + 1);
+      const auto digits = close == std::string::npos ? std::string() : pattern.substr(i + 1, close - i - 1);
+      if (!digits.empty() && digits.size() <= 2 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        const auto g = static_cast<std::size_t>(std::stoi(digits));
+        if (g < groups.size()) {
+          out += groups[g];
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += pattern[i];
+  }
+  return out;
+}
+
 std::optional<std::string> apply_rewrite(const RewriteRule& rule, const std::string& name) {
   switch (rule.match) {
     case RewriteMatch::Exact:
@@ -41,16 +64,9 @@ std::optional<std::string> apply_rewrite(const RewriteRule& rule, const std::str
       return canonical(out);
     }
     case RewriteMatch::Regex: {
-      std::smatch m;
-      std::regex re(rule.from, std::regex::icase);
-      if (!std::regex_search(name, m, re)) return std::nullopt;
-      // CoreDNS writes groups as {1}; every {N} is replaced by group N.
-      std::string out = rule.to;
-      for (std::size_t g = m.size(); g-- > 0;) {
-        std::string token = "{" + std::to_string(g) + "}";
-        for (auto at = out.find(token); at != std::string::npos; at = out.find(token)) out.replace(at, token.size(), m[g].str());
-      }
-      return canonical(out);
+      const auto m = text::Regex(rule.from, {.case_insensitive = true}).search(name);
+      if (!m) return std::nullopt;
+      return canonical(substitute_groups(rule.to, *m));
     }
   }
   return std::nullopt;
@@ -215,17 +231,9 @@ CoreDnsServer::Outcome CoreDnsServer::serve_block(const ServerBlock& block, std:
     for (auto& r : o.answers) {
       if (rule->answer_auto && names_equal(r.name, produced)) r.name = asked.name;
       if (rule->answer_name) {
-        std::smatch m;
-        std::string owner = canonical(r.name);
-        std::regex re(rule->answer_name->first, std::regex::icase);
-        if (std::regex_search(owner, m, re)) {
-          std::string out = rule->answer_name->second;
-          for (std::size_t g = m.size(); g-- > 0;) {
-            std::string token = "{" + std::to_string(g) + "}";
-            for (auto at = out.find(token); at != std::string::npos; at = out.find(token)) out.replace(at, token.size(), m[g].str());
-          }
-          r.name = canonical(out);
-        }
+        const std::string owner = canonical(r.name);
+        if (const auto m = text::Regex(rule->answer_name->first, {.case_insensitive = true}).search(owner))
+          r.name = canonical(substitute_groups(rule->answer_name->second, *m));
       }
     }
   }

@@ -1,10 +1,10 @@
 // Readers of the Corefile directives packetwalk models: kubernetes, forward, hosts, rewrite, cache.
 #include <algorithm>
 #include <charconv>
-#include <regex>
 
 #include "corefile_parts.h"
 #include "packetwalk/model/dns/message.h"
+#include "packetwalk/model/text/regex.h"
 
 namespace packetwalk::model::dns::detail {
 
@@ -197,10 +197,9 @@ bool read_name_rule(const std::vector<Token>& a, std::size_t i, RewriteRule& r, 
   r.to = a[i + 1].text;
   i += 2;
   if (r.match == RewriteMatch::Regex) {
-    try {
-      std::regex check(r.from);
-    } catch (const std::regex_error&) {
-      report.error(line, "rewrite regex \"" + r.from + "\" does not compile");
+    // CoreDNS compiles it with Go's regexp, whose syntax is RE2's.
+    if (text::Regex re(r.from); !re.ok()) {
+      report.error(line, "rewrite regex \"" + r.from + "\" does not compile: " + re.error());
       return false;
     }
   }

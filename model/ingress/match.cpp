@@ -1,8 +1,8 @@
 #include "packetwalk/model/ingress/match.h"
+#include "packetwalk/model/text/regex.h"
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <vector>
 
 namespace packetwalk::model::ingress {
@@ -29,14 +29,10 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-// A regular expression that must match the whole value (Gateway API RE2 semantics approximated by
-// ECMAScript); an invalid expression matches nothing.
+// A regular expression that must match the whole value, in RE2 syntax as Envoy-based gateways
+// (Istio, Envoy Gateway) run it; an invalid expression matches nothing.
 bool regex_full_match(const std::string& pattern, const std::string& value) {
-  try {
-    return std::regex_match(value, std::regex(pattern));
-  } catch (const std::regex_error&) {
-    return false;
-  }
+  return text::Regex(pattern).full_match(value);
 }
 
 bool value_matches(const HttpValueMatch& m, const std::optional<std::string>& value) {

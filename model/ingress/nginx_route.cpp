@@ -1,9 +1,9 @@
 // Routing one request through ingress-nginx's table, and the per-pod state (rate limits, canary).
 #include <algorithm>
-#include <regex>
 
 #include "packetwalk/model/ingress/match.h"
 #include "packetwalk/model/ingress/nginx.h"
+#include "packetwalk/model/text/regex.h"
 
 namespace packetwalk::model::ingress {
 
@@ -11,30 +11,20 @@ namespace {
 
 bool location_matches(const NginxLocation& l, const std::string& path) {
   if (!l.regex) return ingress_path_matches(l.type, l.path, path);
-  try {
-    return std::regex_search(path, std::regex(l.path, std::regex::icase | std::regex::ECMAScript),
-                             std::regex_constants::match_continuous);
-  } catch (const std::regex_error&) {
-    return false;
-  }
+  return text::Regex(l.path, {.case_insensitive = true}).search(path, /*anchored_at_start=*/true).has_value();
 }
 
 // nginx `rewrite "(?i)<path>" <target> break;`: when the location's path (as a regular expression)
 // is found in the URI, the whole URI becomes the target with $1..$9 replaced; the query stays.
 std::string rewrite(const NginxLocation& l, const std::string& path) {
-  std::smatch m;
-  try {
-    std::regex re(l.path, std::regex::icase | std::regex::ECMAScript);
-    if (!std::regex_search(path, m, re)) return path;
-  } catch (const std::regex_error&) {
-    return path;
-  }
+  const auto m = text::Regex(l.path, {.case_insensitive = true}).search(path);
+  if (!m) return path;
   std::string out;
   const auto& t = l.policy.rewrite_target;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] == '$' && i + 1 < t.size() && t[i + 1] >= '1' && t[i + 1] <= '9') {
       auto group = static_cast<std::size_t>(t[i + 1] - '0');
-      if (group < m.size()) out += m[group].str();
+      if (group < m->size()) out += (*m)[group];
       ++i;
     } else {
       out += t[i];

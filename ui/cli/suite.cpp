@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "packetwalk/model/query/diagnose.h"
+#include "packetwalk/model/text/regex.h"
 #include "scenario_exec.h"
 
 namespace packetwalk::ui::cli {
@@ -209,17 +209,19 @@ bool is_scenario_file(const std::string& path) {
   bool ok = false;
   const std::string text = read_text(path, ok);
   if (!ok) return false;
-  static const std::regex kind(R"((^|\n)kind:[ \t]*["']?Scenario["']?[ \t]*(#[^\n]*)?(\r?\n|$))");
-  return std::regex_search(text, kind);
+  // RE2, not std::regex: this runs over every YAML file of a suite's folders, whatever their size.
+  static const model::text::Regex kind(R"((^|\n)kind:[ \t]*["']?Scenario["']?[ \t]*(#[^\n]*)?(\r?\n|$))");
+  return kind.search(text).has_value();
 }
 
 std::string scenario_name_hint(const std::string& path) {
   bool ok = false;
   const std::string text = read_text(path, ok);
-  std::smatch m;
-  static const std::regex block(R"((^|\n)metadata:[ \t]*\r?\n[ \t]+(?:[^\n]*\n[ \t]+)*?name:[ \t]*["']?([^"'#\s]+))");
-  static const std::regex flow(R"((^|\n)metadata:[ \t]*\{[^}]*\bname:[ \t]*["']?([^"',}\s]+))");
-  if (ok && (std::regex_search(text, m, flow) || std::regex_search(text, m, block))) return m[2].str();
+  static const model::text::Regex block(R"((^|\n)metadata:[ \t]*\r?\n[ \t]+(?:[^\n]*\n[ \t]+)*?name:[ \t]*["']?([^"'#\s]+))");
+  static const model::text::Regex flow(R"((^|\n)metadata:[ \t]*\{[^}]*\bname:[ \t]*["']?([^"',}\s]+))");
+  if (!ok) return fs::path(path).stem().string();
+  if (auto m = flow.search(text)) return (*m)[2];
+  if (auto m = block.search(text)) return (*m)[2];
   return fs::path(path).stem().string();
 }
 
