@@ -78,7 +78,7 @@ model::load::Scenario load_inputs(const std::optional<std::string>& scenario_pat
     auto extra = model::load::load_manifest_paths(manifest_paths, diags);
     scenario.manifests.merge(std::move(extra));
     // load_manifest_paths already de-duplicated the -f files among themselves; only a scenario's
-    // own manifests can still clash with them (a 150,000-pod input spent 0.8 s on a second pass).
+    // own manifests can still clash with them, and a second pass over a 150,000-pod input is not free.
     if (scenario_path) model::load::remove_duplicates(scenario.manifests, diags);
   }
   adapt_cluster_to_manifests(scenario.cluster, scenario.manifests);
