@@ -126,8 +126,11 @@ TEST(Traffic, FailedLoadExpectationFailsTheSuiteCase) {
     return TestCase{};
   };
   const auto result = run_suite_file((dir / "fail.yaml").string(), options);
-  for (const auto& c : result.cases)
-    if (c.name != "traffic") EXPECT_EQ(c.status, TestCase::Status::Passed) << c.name << ": " << c.details;
+  for (const auto& c : result.cases) {
+    if (c.name != "traffic") {
+      EXPECT_EQ(c.status, TestCase::Status::Passed) << c.name << ": " << c.details;
+    }
+  }
   const auto failed = traffic_case(result);
   EXPECT_EQ(failed.status, TestCase::Status::Failed);
   EXPECT_NE(failed.details.find("web-canary"), std::string::npos);
