@@ -18,32 +18,42 @@ void PacketEngine::publish(trace::Hop&& hop) {
   if (recorder_) recorder_->record(std::move(hop));
 }
 
-trace::Hop PacketEngine::hop_at(NetnsId ns, IfaceId iface, HopAction action, sim::Time t) const {
-  trace::Hop hop;
-  hop.time = t;
+trace::Hop& PacketEngine::open_hop(std::uint64_t packet_id, NetnsId ns, IfaceId iface, HopAction action, sim::Time t) {
+  trace::Hop* hop = &scratch_hop_;
+  if (recorder_) {
+    hop = &recorder_->open(packet_id);
+  } else {
+    scratch_hop_ = trace::Hop{};
+  }
+  hop->time = t;
   const Netns& n = topology_.netns(ns);
-  hop.node = n.node;
-  hop.netns = n.name;
-  if (iface != kNone) hop.iface = topology_.iface(iface).name;
-  hop.action = action;
-  return hop;
+  hop->node = n.node;
+  hop->netns = n.name;
+  if (iface != kNone) hop->iface = topology_.iface(iface).name;
+  hop->action = action;
+  return *hop;
+}
+
+void PacketEngine::close_hop(trace::Hop& hop) {
+  if (recorder_) recorder_->close(hop);
+  if (!hop_hook.empty()) hop_hook.fire(hop);
 }
 
 void PacketEngine::emit(HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
                         std::string detail) {
-  trace::Hop hop = hop_at(ns, iface, action, t);
+  trace::Hop& hop = open_hop(p.id, ns, iface, action, t);
   hop.packet = p;
   hop.detail = std::move(detail);
-  publish(std::move(hop));
+  close_hop(hop);
 }
 
 void PacketEngine::emit_drop(NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t, DropReason why,
                              std::string detail) {
-  trace::Hop hop = hop_at(ns, iface, HopAction::Drop, t);
+  trace::Hop& hop = open_hop(p.id, ns, iface, HopAction::Drop, t);
   hop.packet = p;
   hop.drop_reason = why;
   hop.detail = std::move(detail);
-  publish(std::move(hop));
+  close_hop(hop);
 }
 
 bool PacketEngine::send(NetnsId netns, net::Packet packet, sim::Time at) {
@@ -123,16 +133,11 @@ void PacketEngine::local_in(Pass& pass, net::Packet p, sim::Time t) {
       if (vx.kind != IfaceKind::Vxlan || vx.vxlan_port != p.dport || vx.vni != p.vxlan_vni) continue;
       net::Packet inner = p.inner.front();
       t += costs_.vxlan;
-      trace::Hop hop;
-      hop.time = t;
-      hop.node = n.node;
-      hop.netns = n.name;
-      hop.iface = vx.name;
-      hop.action = HopAction::Decapsulate;
+      trace::Hop& hop = open_hop(inner.id, pass.ns, id, HopAction::Decapsulate, t);
       hop.before = p;
       hop.packet = inner;
       hop.detail = "VXLAN VNI " + std::to_string(vx.vni) + " from " + p.src.to_string();
-      publish(std::move(hop));
+      close_hop(hop);
       pass.confirm();
       receive(id, std::move(inner), t);
       return;

@@ -104,12 +104,12 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
     }
   }
   if (!what) return;
-  trace::Hop hop = hop_at(pass.ns, pass.in, dst_hook ? HopAction::Dnat : HopAction::Snat, t);
+  trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, dst_hook ? HopAction::Dnat : HopAction::Snat, t);
   hop.before = std::move(before);
   hop.packet = p;
   hop.hook = std::string(hook_name(hook));
   hop.detail = what;
-  publish(std::move(hop));
+  close_hop(hop);
 }
 
 bool PacketEngine::run_hook(Pass& pass, NfHook hook, net::Packet& p, sim::Time& t, const std::string& out_iface) {

@@ -60,7 +60,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   t += costs_.ipvs_lookup + (choice->existing ? sim::Time{} : costs_.ipvs_schedule);
 
   const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
-  trace::Hop hop = hop_at(pass.ns, pass.in, HopAction::Netfilter, t);
+  trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = "INPUT";
   hop.detail = "IPVS";
   hop.packet = p;
@@ -70,7 +70,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
     hop.rules.push_back({"ipvs", vs_text, *choice->real_server + 1,
                          "-> " + endpoint_text(rs) + " Masq " + std::to_string(rs.weight)});
   }
-  publish(std::move(hop));
+  close_hop(hop);
 
   if (!choice->real_server) {
     // ip_vs_leave: no usable real server; the client is told at once (ICMP port unreachable,
@@ -83,22 +83,22 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   }
 
   const IpvsRealServer& rs = vs.real_servers[*choice->real_server];
-  const net::Packet before = p;
+  net::Packet before = p;
   p.dst = rs.address;
   p.dport = rs.port;
   if (!choice->existing) {
     ns.ipvs.bind(original, p.tuple(), choice->service);
     if (pass.entry) pass.table->update_reply(*pass.entry, p.tuple().reversed());
   }
-  trace::Hop nat = hop_at(pass.ns, pass.in, HopAction::Dnat, t);
+  trace::Hop& nat = open_hop(p.id, pass.ns, pass.in, HopAction::Dnat, t);
   nat.hook = "INPUT";
-  nat.before = before;
+  nat.before = std::move(before);
   nat.packet = p;
   nat.detail = "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
                (choice->existing ? std::string("connection table")
                                  : choice->persistence_hit ? std::string("persistence template") : vs.scheduler) +
                ")";
-  publish(std::move(nat));
+  close_hop(nat);
 
   // ip_vs_nat_xmit: route to the real server and send the packet out through POSTROUTING.
   const Route* route = ns.routes.lookup(p.dst);

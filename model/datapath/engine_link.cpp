@@ -183,12 +183,12 @@ void PacketEngine::vxlan_transmit(IfaceId vxlan, net::Packet p, sim::Time t) {
   carrier.vxlan_vni = vx.vni;
   carrier.inner.push_back(p);
   t += costs_.vxlan;
-  trace::Hop hop = hop_at(vx.netns, vxlan, HopAction::Encapsulate, t);
+  trace::Hop& hop = open_hop(carrier.id, vx.netns, vxlan, HopAction::Encapsulate, t);
   hop.detail = "VXLAN VNI " + std::to_string(vx.vni) + " to " + remote->second.to_string() + ":" +
                std::to_string(vx.vxlan_port) + " (FDB " + p.dst_mac.to_string() + ")";
   hop.packet = carrier;
   hop.before = std::move(p);
-  publish(std::move(hop));
+  close_hop(hop);
   local_out(vx.netns, std::move(carrier), t);
 }
 

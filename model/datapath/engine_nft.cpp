@@ -58,7 +58,7 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   t += costs_.per_rule * r.rules_evaluated + costs_.per_lookup * r.lookups;
 
   const std::string table_label = table.family() + " " + table.name();
-  trace::Hop hop = hop_at(pass.ns, pass.in, HopAction::Netfilter, t);
+  trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = std::string(hook_name(entry.hook.hook));
   hop.detail = table_label + " " + chain.name;
   hop.packet = p;
@@ -68,7 +68,7 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   for (const auto& m : r.matched)
     hop.rules.push_back({table_label, table.chains()[m.chain].name, m.rule + 1,
                          nft_matched_text(table, m.chain, m.rule, m.element)});
-  publish(std::move(hop));
+  close_hop(hop);
 
   Decision d;
   switch (r.verdict) {

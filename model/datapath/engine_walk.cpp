@@ -49,7 +49,7 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   WalkResult r = walk_table(table, in, p, env);
   t += costs_.per_rule * r.rules_evaluated;
 
-  trace::Hop hop = hop_at(pass.ns, pass.in, HopAction::Netfilter, t);
+  trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = std::string(hook_name(hook));
   hop.detail = std::string(table_name(tk));
   hop.packet = p;
@@ -59,7 +59,7 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   hop.rules.reserve(r.matched.size());
   for (const auto& ref : r.matched)
     hop.rules.push_back({std::string(ref.table), std::string(ref.chain), ref.number, text_of(ref)});
-  publish(std::move(hop));
+  close_hop(hop);
 
   Decision d;
   switch (r.verdict) {
@@ -97,12 +97,12 @@ bool PacketEngine::apply_decision(Pass& pass, NfHook hook, std::uint32_t mark_be
     before.mark = mark_before;
   };
   auto nat_hop = [&](HopAction action) {
-    trace::Hop nat = hop_at(pass.ns, pass.in, action, t);
+    trace::Hop& nat = open_hop(p.id, pass.ns, pass.in, action, t);
     nat.hook = std::string(hook_name(hook));
     nat.before = std::move(before);
     nat.packet = p;
     nat.detail = d.decided;
-    publish(std::move(nat));
+    close_hop(nat);
   };
   switch (d.kind) {
     case Decision::Kind::Accept:

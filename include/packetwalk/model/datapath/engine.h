@@ -47,11 +47,9 @@ public:
   // Observers. hop_hook sees every hop in time order; deliver is called when a packet reaches a
   // local socket (after INPUT), and must decide what the socket does with it.
   sim::Hook<const trace::Hop&> hop_hook;
-  // The probe's own recorder, if any: it gets each hop after the hook's observers, by move, so
-  // recording a trace costs no copy of the hop (a probe records dozens per packet).
+  // The probe's own recorder, if any: hops are built in its storage (open_hop), so recording a
+  // trace costs no copy or move of a hop (a probe records dozens per packet).
   void record_into(trace::Recorder* recorder) { recorder_ = recorder; }
-  // Netfilter and IPVS hops name their place the same way (node, netns, input device).
-  trace::Hop hop_at(NetnsId ns, IfaceId iface, trace::HopAction action, sim::Time t) const;
   std::function<void(const LocalDelivery&)> deliver;
 
   // An application in `netns` sends `packet` at time `at` (>= simulator.now()). An unspecified
@@ -63,6 +61,12 @@ public:
 
   // Hands a finished hop to the observers and the recorder.
   void publish(trace::Hop&& hop);
+  // The same, for a hop built in place (no copy or move of the hop): open_hop returns the
+  // recorder's new hop for packet `packet_id` (a scratch hop when nothing records) with its place
+  // and action filled in; the caller fills the rest, its packet carrying that id, and calls
+  // close_hop, which fires the observers. Nothing may emit a hop between the two.
+  trace::Hop& open_hop(std::uint64_t packet_id, NetnsId ns, IfaceId iface, trace::HopAction action, sim::Time t);
+  void close_hop(trace::Hop& hop);
   // Records a hop (used by the socket layer for deliveries and answers).
   void emit(trace::HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
             std::string detail = {});
@@ -120,6 +124,7 @@ private:
   EngineCosts costs_;
   std::uint64_t next_packet_id_ = 1;
   trace::Recorder* recorder_ = nullptr;
+  trace::Hop scratch_hop_;  // open_hop's hop when there is no recorder
   std::vector<sim::RandomStream*> proxy_random_;  // by netns, looked up once per engine
   // While the host routes a frame that was addressed to a bridge (bridge_input): the port it came
   // in by and its destination before PREROUTING. br_netfilter bridges a DNATed frame whose route

@@ -12,6 +12,13 @@ class Recorder {
 public:
   void record(const Hop& hop) { record(Hop(hop)); }
   void record(Hop&& hop);
+  // A hop built in place, where it is kept: open() appends an empty hop to the leg of packet
+  // `packet_id` and returns it; the caller fills it (its packet must carry that id) and calls
+  // close(), which names a new leg after its first hop. A hop is a few hundred bytes, so building
+  // it here instead of moving it in saves a tenth of a trace's cost. The reference is valid until
+  // the next open() or record(); nothing may be recorded between open() and close().
+  Hop& open(std::uint64_t packet_id);
+  void close(Hop& hop);
   // The legs recorded so far, each named after its first hop's packet note (or its TCP flags).
   std::vector<Leg> take_legs();
 
