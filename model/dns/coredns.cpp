@@ -18,16 +18,16 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The rewritten name, or nullopt when `rule` does not match `name` (canonical).
 // CoreDNS writes a regex rewrite's groups as {1}, {2}...: one left-to-right pass, so a group whose
 // text itself reads "{1}" is copied, not expanded again.
 std::string substitute_groups(const std::string& pattern, const std::vector<std::string>& groups) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '{') {
       const auto close = pattern.find('}', i + 1);
       const auto digits = close == std::string::npos ? std::string() : pattern.substr(i + 1, close - i - 1);
-      if (!digits.empty() && digits.size() <= 2 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      if (!digits.empty() && digits.size() <= 2 && std::all_of(digits.begin(), digits.end(), is_digit)) {
         const auto g = static_cast<std::size_t>(std::stoi(digits));
         if (g < groups.size()) {
           out += groups[g];
@@ -41,6 +41,7 @@ std::string substitute_groups(const std::string& pattern, const std::vector<std:
   return out;
 }
 
+// The rewritten name, or nullopt when `rule` does not match `name` (canonical).
 std::optional<std::string> apply_rewrite(const RewriteRule& rule, const std::string& name) {
   switch (rule.match) {
     case RewriteMatch::Exact:

@@ -152,5 +152,56 @@ TEST(Corefile, ConfigMapCorefileDrivesTheAnswers) {
             std::vector<std::string>{"db.consul.local. 300 IN A 10.150.0.20"});  // that block has no cache
 }
 
+
+// rewrite name regex with groups, and `answer name` mapping the owner back: the groups are RE2's
+// (Go's regexp in CoreDNS), written {1} in the replacement.
+const char* kRegexRewrite = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        rewrite name regex (.*)\.legacy\.svc\.cluster\.local {1}.default.svc.cluster.local answer name (.*)\.default\.svc\.cluster\.local {1}.legacy.svc.cluster.local
+        kubernetes cluster.local in-addr.arpa ip6.arpa
+        forward . /etc/resolv.conf
+    }
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}, ports: [{port: 80}]}
+)";
+
+TEST(Corefile, RegexRewriteSubstitutesGroupsBothWays) {
+  load::Diagnostics diags;
+  load::Scenario s;
+  s.cluster = load::default_cluster_spec();
+  s.manifests = load::load_manifest_text(kRegexRewrite, "cm.yaml", 0, diags);
+  auto cluster = cluster::Cluster::build(s, diags);
+  ASSERT_TRUE(cluster);
+  EXPECT_TRUE(diags.empty()) << testing::PrintToString(messages(diags));
+  const std::string api_ip = cluster->services().find("default", "api")->cluster_ip->to_string();
+  auto a = ask(*cluster, "api.legacy.svc.cluster.local.", rr::A);
+  EXPECT_EQ(a.questions.at(0).name, "api.legacy.svc.cluster.local.");
+  EXPECT_EQ(texts(a.answers), std::vector<std::string>{"api.legacy.svc.cluster.local. 5 IN A " + api_ip});
+  // A label that reads like a group reference is copied once, not expanded again (the old
+  // replace-until-gone loop never ended on it).
+  EXPECT_EQ(ask(*cluster, "{1}.legacy.svc.cluster.local.", rr::A).rcode, Rcode::NxDomain);
+}
+
+TEST(Corefile, RegexRewriteThatDoesNotCompileIsAnError) {
+  load::Diagnostics diags;
+  std::string yaml = kRegexRewrite;
+  yaml.replace(yaml.find("(.*)\\.legacy"), 4, "(.*");
+  load::Scenario s;
+  s.cluster = load::default_cluster_spec();
+  s.manifests = load::load_manifest_text(yaml, "cm.yaml", 0, diags);
+  (void)cluster::Cluster::build(s, diags);
+  const auto m = messages(diags);
+  ASSERT_FALSE(m.empty());
+  EXPECT_NE(m[0].find("cm.yaml:7:"), std::string::npos) << m[0];
+  EXPECT_NE(m[0].find("does not compile: missing )"), std::string::npos) << m[0];
+}
+
 }  // namespace
 }  // namespace packetwalk::model::dns
