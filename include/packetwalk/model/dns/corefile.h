@@ -65,7 +65,7 @@ enum class RewriteMatch { Exact, Prefix, Suffix, Substring, Regex };
 struct RewriteRule {
   bool stop = true;  // `continue` applies the next rule too
   RewriteMatch match = RewriteMatch::Exact;
-  std::string from, to;  // exact/suffix/prefix compare canonical absolute names; regex is ECMAScript
+  std::string from, to;  // exact/suffix/prefix compare canonical absolute names; regex is RE2 (Go regexp syntax)
   // How the answer's owner names are rewritten back to what was asked: `answer auto` (every
   // non-regex match), or `answer name FROM TO` (regex). Without it the question is restored but
   // the answers keep the rewritten names, as CoreDNS does.
