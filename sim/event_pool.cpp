@@ -63,7 +63,7 @@ void EventPool::grow(ClassPool& pool, int size_class) {
 
 std::size_t EventPool::memory_bytes() const {
   std::size_t total = 0;
-  for (unsigned c = 0; c < 4; ++c) {
+  for (unsigned c = 0; c < kSizeClasses; ++c) {
     total += std::size_t{pools_[c].capacity} << slot_shift(c);
     total += pools_[c].chunks.capacity() * sizeof(Chunk);
   }

@@ -2,9 +2,9 @@
 // Private: where the Simulator keeps event callables, one slot per queued event.
 //
 // A slot is an 8-byte header {generation, ops index} followed by the callable's body. Slots come
-// in four size classes (16/32/64/128 bytes), each with its own slot array, so a one-pointer
+// in five size classes (16/32/64/128/256 bytes), each with its own slot array, so a one-pointer
 // lambda uses a 16-byte slot instead of paying for the largest class. Slot ids carry the class in
-// their top 2 bits and the index in the low 30.
+// their top 3 bits and the index in the low 29.
 //
 // Slots live in fixed, 64-byte aligned 256-slot chunks that are never moved or freed before the
 // pool dies: a
@@ -41,12 +41,13 @@ struct SlotHeader {
 static_assert(sizeof(SlotHeader) == kSlotBodyAlign);
 static_assert(sizeof(SlotHeader) + kSlotBodyBytes[0] == 16 && sizeof(SlotHeader) + kSlotBodyBytes[1] == 32 &&
                   sizeof(SlotHeader) + kSlotBodyBytes[2] == 64 &&
-                  sizeof(SlotHeader) + kSlotBodyBytes[3] == 128,
+                  sizeof(SlotHeader) + kSlotBodyBytes[3] == 128 &&
+                  sizeof(SlotHeader) + kSlotBodyBytes[4] == 256,
               "slots are (16 << size class) bytes");
 
 class EventPool {
 public:
-  static constexpr unsigned kClassShift = 30;
+  static constexpr unsigned kClassShift = 29;
   static constexpr std::uint32_t kIndexMask = (std::uint32_t{1} << kClassShift) - 1;
   static constexpr unsigned kChunkShift = 8;
   static constexpr std::uint32_t kChunkSlots = std::uint32_t{1} << kChunkShift;
@@ -86,7 +87,10 @@ public:
   }
 
   // Whether id names an existing slot, so untrusted (default or stale) ids can be looked up.
-  bool contains(std::uint32_t id) const { return (id & kIndexMask) < pools_[id >> kClassShift].capacity; }
+  bool contains(std::uint32_t id) const {
+    const std::uint32_t size_class = id >> kClassShift;  // 3 bits, 5 classes: check the class too
+    return size_class < kSizeClasses && (id & kIndexMask) < pools_[size_class].capacity;
+  }
 
   static void* body(SlotHeader* header) { return header + 1; }
 
@@ -123,7 +127,7 @@ private:
 
   void grow(ClassPool& pool, int size_class);
 
-  ClassPool pools_[4];
+  ClassPool pools_[kSizeClasses];
 };
 
 }  // namespace packetwalk::sim::detail

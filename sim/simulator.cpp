@@ -44,6 +44,27 @@ Simulator::~Simulator() {
   }
 }
 
+void Simulator::restart() {
+  if (running_) {
+    throw std::logic_error("Simulator::restart called from inside an event");
+  }
+  // As in the destructor, plus each slot goes back to its free list with a new generation, so an
+  // old id can never name a later occupant.
+  for (std::vector<HeapKey> keys = queue_->take_all(); !keys.empty(); keys = queue_->take_all()) {
+    destroy_callables(*pool_, keys);
+    for (const HeapKey& key : keys) {
+      SlotHeader* header = pool_->header(key.slot());
+      EventPool::bump_generation(header);
+      pool_->release(key.slot(), header);
+    }
+  }
+  now_ = Time::zero();
+  live_ = 0;
+  cancelled_in_heap_ = 0;
+  executed_ = 0;
+  top_is_running_ = false;
+}
+
 void Simulator::throw_bad_delay() {
   throw std::logic_error("Simulator::schedule_after: delay is negative or overflows the clock");
 }

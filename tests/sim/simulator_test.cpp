@@ -286,6 +286,7 @@ TEST(SimulatorTest, CallablesOfEverySizeClassAreDestroyed) {
   static_assert(detail::size_class_for<Counted<24>>() == 1);
   static_assert(detail::size_class_for<Counted<56>>() == 2);
   static_assert(detail::size_class_for<Counted<120>>() == 3);
+  static_assert(detail::size_class_for<Counted<248>>() == 4);
   check_callable_lifetimes<1>();
   check_callable_lifetimes<8>();
   check_callable_lifetimes<16>();
@@ -293,6 +294,7 @@ TEST(SimulatorTest, CallablesOfEverySizeClassAreDestroyed) {
   check_callable_lifetimes<40>();
   check_callable_lifetimes<56>();
   check_callable_lifetimes<120>();
+  check_callable_lifetimes<248>();
 }
 
 TEST(SimulatorTest, LargeCapturesFallBackToTheHeapWithoutLeaks) {
@@ -585,6 +587,45 @@ TEST(EventQueueTest, ReplaceTopAcrossRenumberingKeepsOrder) {
     }
   }
   EXPECT_EQ(order, expected);
+}
+
+// restart() is what lets a ProbeRunner reuse one simulator for probe after probe: each probe must
+// see a clock at zero, an empty queue and a fresh event count, whatever the last one left behind.
+TEST(SimulatorTest, RestartForgetsPendingEventsAndStartsTheClockAtZero) {
+  Simulator sim;
+  using C = Counted<248>;  // the largest inline size class: an event carrying a packet
+  C::live = 0;
+  int runs = 0;
+  sim.schedule_at(1_us, [&] { ++runs; });
+  const EventId left = sim.schedule_at(9_us, C{});
+  sim.schedule_at(10_us, [&] { ++runs; });
+  sim.set_event_budget(1);
+  EXPECT_EQ(sim.run(), RunStatus::EventBudget);  // one ran; two are still queued
+  EXPECT_EQ(sim.now(), 1_us);
+  EXPECT_EQ(C::live, 1);
+
+  sim.restart();
+  EXPECT_EQ(C::live, 0);  // the pending callables were destroyed, not run
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(sim.now(), Time::zero());
+  EXPECT_EQ(sim.executed(), 0u);
+  EXPECT_EQ(sim.pending(), 0u);
+  EXPECT_FALSE(sim.is_pending(left));
+  EXPECT_FALSE(sim.cancel(left));
+
+  // The next run behaves as in a new simulator: events before the old clock are fine, order holds,
+  // and the reused slots do not answer to the old id.
+  std::vector<int> order;
+  sim.set_event_budget(0);
+  sim.schedule_at(3_us, [&] { order.push_back(3); });
+  const EventId again = sim.schedule_at(2_us, C{});
+  sim.schedule_at(2_us, [&] { order.push_back(2); });
+  EXPECT_FALSE(sim.is_pending(left));
+  EXPECT_TRUE(sim.is_pending(again));
+  EXPECT_EQ(sim.run(), RunStatus::Idle);
+  EXPECT_EQ(order, (std::vector<int>{2, 3}));
+  EXPECT_EQ(sim.executed(), 3u);
+  EXPECT_EQ(C::live, 0);
 }
 
 }  // namespace

@@ -21,8 +21,8 @@
 //   pending/executed     O(1)
 //
 // Memory per pending event: a 16-byte heap key {time, seq:32|slot:32} plus one pool slot: an
-// 8-byte header and the callable's body, in size classes of 16, 32, 64 or 128 bytes per slot
-// (bodies up to 8, 24, 56 or 120 bytes). A lambda capturing one pointer therefore costs 32 bytes
+// 8-byte header and the callable's body, in size classes of 16, 32, 64, 128 or 256 bytes per slot
+// (bodies up to 8, 24, 56, 120 or 248 bytes; the largest fits an event that carries a packet). A lambda capturing one pointer therefore costs 32 bytes
 // in all, one capturing two or three pointers 48. Larger (or over-aligned) callables are moved to
 // the heap and the slot keeps the pointer. Slots live in 256-slot chunks that never move, so no
 // allocation happens per event once the pools have grown. Cancelled events hold their key and
@@ -87,7 +87,8 @@ callable_ops_index() {
 
 // Slot = 8-byte header + body; powers of two so a slot's address is a shift, not a multiply,
 // and no slot straddles a cache line.
-inline constexpr std::size_t kSlotBodyBytes[] = {8, 24, 56, 120};
+inline constexpr std::size_t kSlotBodyBytes[] = {8, 24, 56, 120, 248};
+inline constexpr int kSizeClasses = 5;
 inline constexpr std::size_t kSlotBodyAlign = 8;
 
 // Smallest size class that holds T, or -1 if T must be boxed.
@@ -96,7 +97,7 @@ constexpr int size_class_for() {
   if (alignof(T) > kSlotBodyAlign) {
     return -1;
   }
-  for (int c = 0; c < 4; ++c) {
+  for (int c = 0; c < kSizeClasses; ++c) {
     if (sizeof(T) <= kSlotBodyBytes[c]) {
       return c;
     }
@@ -152,6 +153,12 @@ public:
   RunStatus run_until(Time limit);
   // Runs the next event; false if there was none or the budget is used up.
   bool step();
+
+  // Starts over: destroys the events still pending (as the destructor does) and sets now() and
+  // executed() back to zero, keeping the slot pools and heap already grown. For a sequence of
+  // independent runs (a probe each) that would otherwise build a Simulator apiece. Ids issued
+  // before stay stale. Throws std::logic_error from inside an event.
+  void restart();
 
   // Cap on executed() (lifetime count); 0 = unlimited. Stops runaway (self-rescheduling) models.
   void set_event_budget(std::uint64_t max_events) { budget_ = max_events; }
