@@ -5,8 +5,10 @@
 // Packets are values: every hop records a copy, so NAT shows as a field diff.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "packetwalk/model/net/ip.h"
@@ -37,6 +39,23 @@ struct FiveTuple {
   std::string to_string() const;  // "TCP 10.244.0.2:40000 -> 10.244.1.2:8080"
 };
 
+struct Packet;
+
+// A VXLAN carrier's encapsulated packet (at most one). It is shared, not copied, when the carrier
+// is copied into each hop of its trip across the underlay, and it never changes on that trip:
+// decapsulation takes a copy. Reads like the one-element vector it replaces.
+class Encapsulated {
+ public:
+  bool empty() const { return !packet_; }
+  std::size_t size() const { return packet_ ? 1 : 0; }
+  const Packet& front() const { return *packet_; }
+  void push_back(Packet p);  // replaces any packet already inside
+  void clear() { packet_.reset(); }
+
+ private:
+  std::shared_ptr<const Packet> packet_;
+};
+
 struct Packet {
   std::uint64_t id = 0;
   MacAddress src_mac, dst_mac;
@@ -51,7 +70,7 @@ struct Packet {
   bool dont_fragment = true;
   std::uint32_t mark = 0;     // skb->mark; cleared when the packet crosses into another netns
   std::uint32_t vxlan_vni = 0;     // set on a VXLAN carrier (UDP to port 8472 for Flannel)
-  std::vector<Packet> inner;       // the encapsulated packet (at most one), when this is a carrier
+  Encapsulated inner;              // the encapsulated packet, when this is a carrier
   std::vector<std::uint8_t> payload;  // application bytes (a DNS message, an HTTP request), if modelled
   std::string payload_note;        // what the application put in it (e.g. "DNS query A api-server..."), for humans
 
@@ -59,5 +78,7 @@ struct Packet {
   const Packet& innermost() const { return inner.empty() ? *this : inner.front().innermost(); }
   std::string summary() const;  // "10.244.0.2:40000 > 10.244.1.2:8080 TCP [S] ttl 64 len 60"
 };
+
+inline void Encapsulated::push_back(Packet p) { packet_ = std::make_shared<const Packet>(std::move(p)); }
 
 }  // namespace packetwalk::model::net
