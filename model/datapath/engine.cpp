@@ -40,7 +40,7 @@ void PacketEngine::close_hop(trace::Hop& hop) {
 }
 
 void PacketEngine::emit(HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
-                        std::string detail) {
+                        text::SharedText detail) {
   trace::Hop& hop = open_hop(p.id, ns, iface, action, t);
   hop.packet = p;
   hop.detail = std::move(detail);
@@ -48,7 +48,7 @@ void PacketEngine::emit(HopAction action, NetnsId ns, IfaceId iface, const net::
 }
 
 void PacketEngine::emit_drop(NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t, DropReason why,
-                             std::string detail) {
+                             text::SharedText detail) {
   trace::Hop& hop = open_hop(p.id, ns, iface, HopAction::Drop, t);
   hop.packet = p;
   hop.drop_reason = why;

@@ -56,7 +56,7 @@ struct PacketEngine::Decision {
   net::Ipv4Address address;       // DNAT / SNAT
   std::optional<net::Port> port;  // DNAT
   net::IcmpKind reject = net::IcmpKind::PortUnreachable;
-  std::string decided;            // the deciding rule as its tool prints it (or the policy)
+  text::SharedText decided;       // the deciding rule as its tool prints it (or the policy)
 };
 
 }  // namespace packetwalk::model::datapath

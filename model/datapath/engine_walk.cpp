@@ -46,7 +46,10 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   env.now = t;
 
   const std::uint32_t mark_before = p.mark;
-  WalkResult r = walk_table(table, in, p, env);
+  // The walk's result lives in the engine, reused walk after walk. Nothing below reads it once
+  // apply_decision runs, which may walk again (an ICMP error sent back through OUTPUT).
+  WalkResult& r = walk_result_;
+  walk_table(table, in, p, env, r);
   t += costs_.per_rule * r.rules_evaluated;
 
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
@@ -55,10 +58,9 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
   // Rule texts are rendered once per rule and kept in the table's index.
-  auto text_of = [](const RuleRef& ref) -> const std::string& { return ref.index->rule_text(ref.number - 1); };
+  auto text_of = [](const RuleRef& ref) -> const text::SharedText& { return ref.index->rule_text(ref.number - 1); };
   hop.rules.reserve(r.matched.size());
-  for (const auto& ref : r.matched)
-    hop.rules.push_back({std::string(ref.table), std::string(ref.chain), ref.number, text_of(ref)});
+  for (const auto& ref : r.matched) hop.rules.push_back({std::string(ref.table), ref.index->name, ref.number, text_of(ref)});
   close_hop(hop);
 
   Decision d;
@@ -83,7 +85,7 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
       break;
     case WalkVerdict::Masquerade: d.kind = Decision::Kind::Masquerade; break;
   }
-  d.decided = r.decided_by ? text_of(*r.decided_by) : "policy " + builtin->policy + " of " + builtin->name;
+  d.decided = r.decided_by ? text_of(*r.decided_by) : text::SharedText("policy " + builtin->policy + " of " + builtin->name);
   return apply_decision(pass, hook, mark_before, d, p, t, out_iface);
 }
 

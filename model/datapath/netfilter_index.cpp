@@ -15,8 +15,8 @@ std::uint32_t index_key(net::Protocol proto, net::Port dport) {
   return (std::uint32_t{static_cast<std::uint8_t>(proto)} << 16) | dport;
 }
 
-const std::string& ChainIndex::rule_text(std::size_t i) const {
-  if (text.size() != chain->rules.size()) text.assign(chain->rules.size(), std::string());
+const text::SharedText& ChainIndex::rule_text(std::size_t i) const {
+  if (text.size() != chain->rules.size()) text.assign(chain->rules.size(), text::SharedText());
   if (text[i].empty()) text[i] = rule_to_string(chain->name, chain->rules[i]);
   return text[i];
 }
@@ -72,6 +72,7 @@ std::shared_ptr<const TableIndex> build(const Table& table) {
   std::size_t i = 0;
   for (const auto& [name, chain] : table.chains) {
     index->chains[i].chain = &chain;
+    index->chains[i].name = name;
     by_chain.emplace(&chain, &index->chains[i]);
     ++i;
   }

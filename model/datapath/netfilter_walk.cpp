@@ -85,11 +85,11 @@ namespace {
 // The walk, over the table's index (netfilter_index.h). With `skip` the candidate cursor jumps
 // over rules that cannot match this packet, adding them to rules_evaluated as if they had been
 // tested, so both ways give the same WalkResult.
-WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env, bool skip) {
-  WalkResult result;
+void walk(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env, bool skip,
+          WalkResult& result) {
   const TableIndex& index = table_index(table);
   const ChainIndex* chain = index.builtin[static_cast<int>(in.hook)];
-  if (!chain) return result;  // table not attached at this hook: nothing to do
+  if (!chain) return;  // table not attached at this hook: nothing to do
   const Chain* builtin = chain->chain;
 
   struct Frame { const ChainIndex* chain; std::uint32_t next; };
@@ -111,7 +111,7 @@ WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, co
     if (index_pos >= size) {
       if (depth == 0) {  // end of the built-in chain: its policy decides
         result.verdict = builtin->policy == "DROP" ? WalkVerdict::Drop : WalkVerdict::Accept;
-        return result;
+        return;
       }
       --depth;
       chain = stack[depth].chain;
@@ -133,7 +133,6 @@ WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, co
       result.verdict = v;
       result.decided_by = ref;
       result.matched.push_back(std::move(ref));
-      return result;
     };
     if (std::holds_alternative<NoTarget>(rule.target)) {
       result.matched.push_back(std::move(ref));
@@ -165,23 +164,33 @@ WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, co
       }
       continue;  // MARK is non-terminating
     }
-    if (std::holds_alternative<AcceptTarget>(rule.target)) return finish(WalkVerdict::Accept);
-    if (std::holds_alternative<DropTarget>(rule.target)) return finish(WalkVerdict::Drop);
+    if (std::holds_alternative<AcceptTarget>(rule.target)) {
+      finish(WalkVerdict::Accept);
+      return;
+    }
+    if (std::holds_alternative<DropTarget>(rule.target)) {
+      finish(WalkVerdict::Drop);
+      return;
+    }
     if (auto* reject = std::get_if<RejectTarget>(&rule.target)) {
       result.reject_with = reject->with.empty() ? "icmp-port-unreachable" : reject->with;
-      return finish(WalkVerdict::Reject);
+      finish(WalkVerdict::Reject);
+      return;
     }
     if (auto* dnat = std::get_if<DnatTarget>(&rule.target)) {
       result.dnat = *dnat;
-      return finish(WalkVerdict::Dnat);
+      finish(WalkVerdict::Dnat);
+      return;
     }
     if (auto* snat = std::get_if<SnatTarget>(&rule.target)) {
       result.snat = *snat;
-      return finish(WalkVerdict::Snat);
+      finish(WalkVerdict::Snat);
+      return;
     }
     if (auto* masq = std::get_if<MasqueradeTarget>(&rule.target)) {
       result.masquerade = *masq;
-      return finish(WalkVerdict::Masquerade);
+      finish(WalkVerdict::Masquerade);
+      return;
     }
   }
 }
@@ -189,11 +198,24 @@ WalkResult walk(const Table& table, const WalkInput& in, net::Packet& packet, co
 }  // namespace
 
 WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env) {
-  return walk(table, in, packet, env, true);
+  WalkResult result;
+  walk(table, in, packet, env, true, result);
+  return result;
+}
+
+void walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env,
+                WalkResult& result) {
+  std::vector<RuleRef> matched = std::move(result.matched);
+  matched.clear();
+  result = WalkResult{};
+  result.matched = std::move(matched);
+  walk(table, in, packet, env, true, result);
 }
 
 WalkResult walk_table_linear(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env) {
-  return walk(table, in, packet, env, false);
+  WalkResult result;
+  walk(table, in, packet, env, false, result);
+  return result;
 }
 
 }  // namespace packetwalk::model::datapath

@@ -190,7 +190,7 @@ IfaceId Topology::bridge_port_for(IfaceId bridge, net::MacAddress mac) const {
   return kNone;
 }
 
-std::string Topology::describe_route(const Route& r) const {
+const text::SharedText& Topology::describe_route(const Route& r) const {
   auto cached = route_text_.find(r);
   if (cached != route_text_.end()) return cached->second;
   std::string out = r.destination.prefix_length() == 0 ? std::string("default") : r.destination.to_string();
@@ -199,8 +199,7 @@ std::string Topology::describe_route(const Route& r) const {
   if (r.scope_link) out += " scope link";
   if (r.preferred_source) out += " src " + r.preferred_source->to_string();
   if (r.onlink) out += " onlink";
-  route_text_.emplace(r, out);
-  return out;
+  return route_text_.emplace(r, std::move(out)).first->second;
 }
 
 }  // namespace packetwalk::model::datapath

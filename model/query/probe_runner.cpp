@@ -38,26 +38,31 @@ std::string local_send_error(const trace::Trace& t) {
 }
 }  // namespace
 
-// Per probe: a fresh simulator (time starts at zero), engine and sockets; the random streams
-// live across probes.
+// Per probe: a restarted simulator (time starts at zero, nothing pending), a new engine and
+// sockets; the random streams live across probes. The simulator is kept, not rebuilt, so its
+// event pools are allocated once per runner rather than once per probe.
 struct ProbeWorld {
-  sim::Simulator simulator;
+  sim::Simulator& simulator;
   datapath::PacketEngine engine;
   SocketLayer sockets;
   trace::Recorder recorder;
 
-  ProbeWorld(datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs,
+  ProbeWorld(sim::Simulator& s, datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs,
              const ApplicationRegistry* apps)
-      : engine(t, simulator, random, costs), sockets(engine, apps) {
+      : simulator(s), engine(t, simulator, random, costs), sockets(engine, apps) {
+    simulator.restart();
     engine.record_into(&recorder);
     engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
-  }
+  }  // Events a budget left pending hold references into this world: destroy them with it.
+  ~ProbeWorld() { simulator.restart(); }
+
 };
 
 struct ProbeRunner::Impl {
   datapath::Topology& topology;
   sim::RandomStreams random;
   datapath::EngineCosts costs;
+  sim::Simulator simulator;
 
   // Whether any device carries a netem loss (the linkLoss fault): only then can a handshake
   // segment vanish at random, and only then does a probe watch its hops for retransmission.
@@ -96,7 +101,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
       mutable_ns.ipvs.clear_connections();         // IPVS connections and persistence; rr positions stay
     }
   }
-  ProbeWorld w(m.topology, m.random, m.costs, apps_);
+  ProbeWorld w(m.simulator, m.topology, m.random, m.costs, apps_);
 
   ProbeResult result;
   net::Packet first;

@@ -69,9 +69,9 @@ public:
   void close_hop(trace::Hop& hop);
   // Records a hop (used by the socket layer for deliveries and answers).
   void emit(trace::HopAction action, NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t,
-            std::string detail = {});
+            text::SharedText detail = {});
   void emit_drop(NetnsId ns, IfaceId iface, const net::Packet& p, sim::Time t, trace::DropReason why,
-                 std::string detail);
+                 text::SharedText detail);
 
   std::uint64_t new_packet_id() { return next_packet_id_++; }
   const Topology& topology() const { return topology_; }
@@ -125,6 +125,7 @@ private:
   std::uint64_t next_packet_id_ = 1;
   trace::Recorder* recorder_ = nullptr;
   trace::Hop scratch_hop_;  // open_hop's hop when there is no recorder
+  WalkResult walk_result_;  // walk()'s, kept so its matched-rule list is allocated once
   std::vector<sim::RandomStream*> proxy_random_;  // by netns, looked up once per engine
   // While the host routes a frame that was addressed to a bridge (bridge_input): the port it came
   // in by and its destination before PREROUTING. br_netfilter bridges a DNATed frame whose route

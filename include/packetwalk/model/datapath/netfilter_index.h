@@ -22,13 +22,15 @@
 
 #include "packetwalk/model/datapath/netfilter.h"
 #include "packetwalk/model/net/packet.h"
+#include "packetwalk/model/text/shared_text.h"
 
 namespace packetwalk::model::datapath {
 
 struct ChainIndex {
   const Chain* chain = nullptr;
+  text::SharedText name;                       // the chain's name, shared by the trace hops naming it
   std::vector<const ChainIndex*> jump_target;  // per rule; nullptr when the target is not a jump
-  mutable std::vector<std::string> text;       // per rule, "-A CHAIN ..." once rendered
+  mutable std::vector<text::SharedText> text;  // per rule, "-A CHAIN ..." once rendered
 
   // Candidate index (only for chains of at least kIndexedChainLength rules).
   bool indexed = false;
@@ -36,7 +38,7 @@ struct ChainIndex {
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_port;     // (proto, dport)
   std::vector<std::uint32_t> always;                                          // unkeyed rules
 
-  const std::string& rule_text(std::size_t i) const;
+  const text::SharedText& rule_text(std::size_t i) const;
 };
 
 struct TableIndex {

@@ -71,6 +71,10 @@ struct WalkInput {
 // Long chains are walked through the table's index (netfilter_index.h): rules that cannot match
 // the packet are skipped but still counted in rules_evaluated, so the result is the in-order one.
 WalkResult walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env);
+// The same into `result`, whose matched list keeps its storage from the last walk: the engine walks
+// a dozen tables per packet and would otherwise allocate that list every time.
+void walk_table(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env,
+                WalkResult& result);
 // The same walk testing every rule in order (the reference the indexed walk is tested against).
 WalkResult walk_table_linear(const Table& table, const WalkInput& in, net::Packet& packet, const WalkEnvironment& env);
 

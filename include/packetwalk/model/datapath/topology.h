@@ -19,6 +19,7 @@
 #include "packetwalk/model/datapath/tc_program.h"
 #include "packetwalk/model/net/ip.h"
 #include "packetwalk/model/net/packet.h"
+#include "packetwalk/model/text/shared_text.h"
 #include "packetwalk/sim/time.h"
 
 namespace packetwalk::model::datapath {
@@ -158,7 +159,8 @@ public:
   std::optional<net::MacAddress> resolve_neighbour(IfaceId out, net::Ipv4Address next_hop) const;
   // Which bridge port leads to `mac` (the bridge FDB after learning); kNone if unknown.
   IfaceId bridge_port_for(IfaceId bridge, net::MacAddress mac) const;
-  std::string describe_route(const Route& r) const;  // "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink"
+  // "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink", rendered once per route and shared.
+  const text::SharedText& describe_route(const Route& r) const;
 
 private:
   std::vector<Netns> netns_;
@@ -168,7 +170,7 @@ private:
   std::uint64_t next_mac_ = 0x0a5800000001ull;  // locally administered, deterministic
   // describe_route's texts: every routed hop of a trace names its route, and a topology has few
   // distinct routes. Interface names never change once created, so entries never go stale.
-  mutable std::map<Route, std::string> route_text_;
+  mutable std::map<Route, text::SharedText> route_text_;
 };
 
 }  // namespace packetwalk::model::datapath

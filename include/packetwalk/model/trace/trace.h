@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "packetwalk/model/net/packet.h"
+#include "packetwalk/model/text/shared_text.h"
 #include "packetwalk/sim/time.h"
 
 namespace packetwalk::model::trace {
@@ -54,11 +55,13 @@ enum class DropReason : std::uint8_t {
 std::string_view action_name(HopAction a);   // "route", "netfilter", "dnat", ...
 std::string_view drop_reason_name(DropReason r);
 
+// The chain name and rule text are shared with the table's index, where each is rendered once:
+// a hop copies references, not the text.
 struct RuleHit {
-  std::string table;   // "nat"
-  std::string chain;   // "KUBE-SVC-OWI7UARKUR7M6OTH"
-  std::size_t number = 0;  // 1-based position in the chain
-  std::string text;    // the rule as `iptables-save` prints it
+  std::string table;        // "nat"
+  text::SharedText chain;   // "KUBE-SVC-OWI7UARKUR7M6OTH"
+  std::size_t number = 0;   // 1-based position in the chain
+  text::SharedText text;    // the rule as `iptables-save` prints it
 };
 
 struct Hop {
@@ -69,7 +72,7 @@ struct Hop {
   HopAction action = HopAction::Send;
   net::Packet packet;                 // the packet after this hop's action
   std::optional<net::Packet> before;  // the packet before it, when the hop changed headers
-  std::string detail;                 // route / rule / hook name as the tools print it
+  text::SharedText detail;            // route / rule / hook name as the tools print it (often shared)
   std::string hook;                   // "PREROUTING" etc. for netfilter hops
   std::vector<RuleHit> rules;         // rules that matched, in walk order
   std::uint32_t rules_evaluated = 0;  // rules tested at this hook (the node's cost)
