@@ -53,7 +53,8 @@ struct ProbeWorld {
     simulator.restart();
     engine.record_into(&recorder);
     engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
-  }  // Events a budget left pending hold references into this world: destroy them with it.
+  }
+  // Events a budget left pending hold references into this world: destroy them with it.
   ~ProbeWorld() { simulator.restart(); }
 
 };

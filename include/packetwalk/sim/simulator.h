@@ -22,12 +22,13 @@
 //
 // Memory per pending event: a 16-byte heap key {time, seq:32|slot:32} plus one pool slot: an
 // 8-byte header and the callable's body, in size classes of 16, 32, 64, 128 or 256 bytes per slot
-// (bodies up to 8, 24, 56, 120 or 248 bytes; the largest fits an event that carries a packet). A lambda capturing one pointer therefore costs 32 bytes
-// in all, one capturing two or three pointers 48. Larger (or over-aligned) callables are moved to
-// the heap and the slot keeps the pointer. Slots live in 256-slot chunks that never move, so no
-// allocation happens per event once the pools have grown. Cancelled events hold their key and
-// slot until popped; the heap is compacted once cancelled keys outnumber live ones, so memory
-// stays within about twice the live set.
+// (bodies up to 8, 24, 56, 120 or 248 bytes; the largest fits an event that carries a packet). A
+// lambda capturing one pointer therefore costs 32 bytes in all, one capturing two or three
+// pointers 48. Larger (or over-aligned) callables are moved to the heap and the slot keeps the
+// pointer. Slots live in 256-slot chunks that never move, so no allocation happens per event once
+// the pools have grown. Cancelled events hold their key and slot until popped; the heap is
+// compacted once cancelled keys outnumber live ones, so memory stays within about twice the live
+// set.
 //
 // Not thread-safe: one Simulator belongs to one thread.
 
