@@ -50,11 +50,11 @@ struct ProbeWorld {
   ProbeWorld(sim::Simulator& s, datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs,
              const ApplicationRegistry* apps)
       : simulator(s), engine(t, simulator, random, costs), sockets(engine, apps) {
-    simulator.restart();
     engine.record_into(&recorder);
     engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
   }
-  // Events a budget left pending hold references into this world: destroy them with it.
+  // Events a budget left pending hold references into this world: destroy them with it. This is
+  // also what gives the next probe a clock at zero (the runner's simulator starts out new).
   ~ProbeWorld() { simulator.restart(); }
 
 };

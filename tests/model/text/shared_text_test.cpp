@@ -16,7 +16,7 @@ TEST(SharedText, CopiesShareOneStringAndReadLikeIt) {
   EXPECT_EQ(&copy.str(), &rule.str());  // the same characters, not a second copy of them
   EXPECT_EQ(copy, rule);
   EXPECT_EQ(copy, "-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -j KUBE-SVC-TCOU7JCQXEZGVUNU");
-  EXPECT_TRUE(copy.starts_with("-A KUBE-SERVICES"));
+  EXPECT_TRUE(copy.view().starts_with("-A KUBE-SERVICES"));
   EXPECT_EQ(copy.find("KUBE-SVC-"), 44u);
   EXPECT_EQ(copy.substr(3, 13), "KUBE-SERVICES");
   EXPECT_EQ(copy[0], '-');

@@ -43,14 +43,12 @@ struct Packet;
 
 // A VXLAN carrier's encapsulated packet (at most one). It is shared, not copied, when the carrier
 // is copied into each hop of its trip across the underlay, and it never changes on that trip:
-// decapsulation takes a copy. Reads like the one-element vector it replaces.
+// decapsulation takes a copy. Reads like the one-element vector it replaced (empty, front, push_back).
 class Encapsulated {
  public:
   bool empty() const { return !packet_; }
-  std::size_t size() const { return packet_ ? 1 : 0; }
   const Packet& front() const { return *packet_; }
   void push_back(Packet p);  // replaces any packet already inside
-  void clear() { packet_.reset(); }
 
  private:
   std::shared_ptr<const Packet> packet_;

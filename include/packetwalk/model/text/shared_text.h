@@ -35,7 +35,6 @@ class SharedText {
   std::size_t find(std::string_view s, std::size_t pos = 0) const { return str().find(s, pos); }
   std::size_t find(char c, std::size_t pos = 0) const { return str().find(c, pos); }
   std::size_t rfind(std::string_view s, std::size_t pos = std::string::npos) const { return str().rfind(s, pos); }
-  bool starts_with(std::string_view s) const { return view().starts_with(s); }
 
   friend bool operator==(const SharedText& a, const SharedText& b) { return a.text_ == b.text_ || a.view() == b.view(); }
   friend bool operator==(const SharedText& a, std::string_view b) { return a.view() == b; }
