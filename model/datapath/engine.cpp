@@ -136,7 +136,9 @@ void PacketEngine::local_in(Pass& pass, net::Packet p, sim::Time t) {
       trace::Hop& hop = open_hop(inner.id, pass.ns, id, HopAction::Decapsulate, t);
       hop.before = p;
       hop.packet = inner;
-      hop.detail = "VXLAN VNI " + std::to_string(vx.vni) + " from " + p.src.to_string();
+      hop.detail = topology_.memo_text({kDecapsulateText, id, p.src.value(), vx.vni}, [&] {
+        return "VXLAN VNI " + std::to_string(vx.vni) + " from " + p.src.to_string();
+      });
       close_hop(hop);
       pass.confirm();
       receive(id, std::move(inner), t);

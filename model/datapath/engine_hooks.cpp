@@ -71,12 +71,17 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
   const bool rewrites = dst_hook ? (original ? e.dnat : e.snat) : (original ? e.snat : e.dnat);
   if (!rewrites) return;
   net::Packet before = p;
-  const char* what = nullptr;
+  // The four texts are shared by every hop that shows them.
+  static const text::SharedText kDnat("conntrack: DNAT of an established connection");
+  static const text::SharedText kUnSnat("conntrack: reply un-SNAT (restores the client address)");
+  static const text::SharedText kSnat("conntrack: SNAT of an established connection");
+  static const text::SharedText kUnDnat("conntrack: reply un-DNAT (restores the Service address)");
+  const text::SharedText* what = nullptr;
   if (dst_hook) {
     if (original && e.dnat) {
       p.dst = e.reply.src;
       p.dport = e.reply.sport;
-      what = "conntrack: DNAT of an established connection";
+      what = &kDnat;
     } else if (!original && e.snat) {
       p.dst = e.original.src;
       p.dport = e.original.sport;
@@ -84,13 +89,13 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
         p.icmp_quoted->src = e.original.src;
         p.icmp_quoted->sport = e.original.sport;
       }
-      what = "conntrack: reply un-SNAT (restores the client address)";
+      what = &kUnSnat;
     }
   } else {
     if (original && e.snat) {
       p.src = e.reply.dst;
       p.sport = e.reply.dport;
-      what = "conntrack: SNAT of an established connection";
+      what = &kSnat;
     } else if (!original && e.dnat) {
       if (!p.icmp_quoted || p.src == e.reply.src) {
         p.src = e.original.dst;
@@ -100,7 +105,7 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
         p.icmp_quoted->dst = e.original.dst;
         p.icmp_quoted->dport = e.original.dport;
       }
-      what = "conntrack: reply un-DNAT (restores the Service address)";
+      what = &kUnDnat;
     }
   }
   if (!what) return;
@@ -108,7 +113,7 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
   hop.before = std::move(before);
   hop.packet = p;
   hop.hook = std::string(hook_name(hook));
-  hop.detail = what;
+  hop.detail = *what;
   close_hop(hop);
 }
 

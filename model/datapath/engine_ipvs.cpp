@@ -62,7 +62,8 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = "INPUT";
-  hop.detail = "IPVS";
+  static const text::SharedText kIpvs("IPVS");  // one copy for every IPVS hop
+  hop.detail = kIpvs;
   hop.packet = p;
   hop.lookups = choice->existing ? 1 : 2;  // connection table, then the virtual-server table
   if (choice->real_server) {

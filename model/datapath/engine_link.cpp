@@ -153,7 +153,8 @@ void PacketEngine::bridge_input(IfaceId port, net::Packet p, sim::Time t) {
     pass.confirm();
   }
   t += costs_.bridge_forward;
-  emit(HopAction::Bridge, br.netns, bridge, p, t, in.name + " -> " + topology_.iface(out).name);
+  emit(HopAction::Bridge, br.netns, bridge, p, t,
+       topology_.memo_text({kBridgeText, bridge, port, out}, [&] { return in.name + " -> " + topology_.iface(out).name; }));
   transmit(out, std::move(p), t);
 }
 
@@ -184,8 +185,12 @@ void PacketEngine::vxlan_transmit(IfaceId vxlan, net::Packet p, sim::Time t) {
   carrier.inner.push_back(p);
   t += costs_.vxlan;
   trace::Hop& hop = open_hop(carrier.id, vx.netns, vxlan, HopAction::Encapsulate, t);
-  hop.detail = "VXLAN VNI " + std::to_string(vx.vni) + " to " + remote->second.to_string() + ":" +
-               std::to_string(vx.vxlan_port) + " (FDB " + p.dst_mac.to_string() + ")";
+  const Topology::TextKey key{kEncapsulateText, vxlan, std::uint64_t{remote->second.value()} << 32 | vx.vni,
+                              p.dst_mac.value << 16 | vx.vxlan_port};
+  hop.detail = topology_.memo_text(key, [&] {
+    return "VXLAN VNI " + std::to_string(vx.vni) + " to " + remote->second.to_string() + ":" +
+           std::to_string(vx.vxlan_port) + " (FDB " + p.dst_mac.to_string() + ")";
+  });
   hop.packet = carrier;
   hop.before = std::move(p);
   close_hop(hop);

@@ -50,6 +50,9 @@ inline std::uint8_t ct_state_bits(const PacketEngine::Pass& pass) {
   return bits;
 }
 
+// The kinds of Topology::memo_text the engine renders: texts every packet of a flow repeats.
+enum : std::uint8_t { kEncapsulateText = 1, kDecapsulateText, kBridgeText };
+
 // What one walk (iptables table or nftables base chain) decided.
 struct PacketEngine::Decision {
   enum class Kind : std::uint8_t { Accept, Drop, Reject, Dnat, Snat, Masquerade } kind = Kind::Accept;

@@ -9,6 +9,15 @@ namespace packetwalk::model::datapath {
 using trace::DropReason;
 using trace::HopAction;
 
+namespace {
+// A netfilter hop's detail names its table; every walk shares one copy of each name.
+const text::SharedText& table_label(NfTableKind tk) {
+  static const text::SharedText kLabels[] = {table_name(NfTableKind::Raw), table_name(NfTableKind::Mangle),
+                                             table_name(NfTableKind::Nat), table_name(NfTableKind::Filter)};
+  return kLabels[static_cast<int>(tk)];
+}
+}  // namespace
+
 sim::RandomStream& PacketEngine::proxy_random(NetnsId ns) {
   if (proxy_random_.size() <= ns) proxy_random_.resize(ns + 1, nullptr);
   if (!proxy_random_[ns]) proxy_random_[ns] = &random_.stream("kube-proxy/" + topology_.netns(ns).name);
@@ -54,7 +63,7 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
 
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = std::string(hook_name(hook));
-  hop.detail = std::string(table_name(tk));
+  hop.detail = table_label(tk);
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
   // Rule texts are rendered once per rule and kept in the table's index.

@@ -9,7 +9,7 @@ namespace packetwalk::model::datapath {
 
 namespace {
 
-bool iface_matches(const std::string& pattern, const std::string& name) {
+bool iface_matches(std::string_view pattern, std::string_view name) {
   // iptables: a trailing '+' matches any interface whose name starts with the rest.
   if (!pattern.empty() && pattern.back() == '+') return name.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
   return pattern == name;

@@ -60,8 +60,9 @@ struct WalkResult {
 
 struct WalkInput {
   NfHook hook = NfHook::Prerouting;
-  std::string in_iface;   // empty when the hook has none (OUTPUT)
-  std::string out_iface;  // empty when not yet routed (PREROUTING, INPUT)
+  // Views of the devices' names (which outlive the walk): a walk copies no strings.
+  std::string_view in_iface;   // empty when the hook has none (OUTPUT)
+  std::string_view out_iface;  // empty when not yet routed (PREROUTING, INPUT)
   std::uint8_t ct_state = kCtNew;
   bool bridged = false;   // packet is being bridged (br_netfilter); physdev --physdev-is-bridged
 };

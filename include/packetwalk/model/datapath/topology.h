@@ -161,6 +161,21 @@ public:
   IfaceId bridge_port_for(IfaceId bridge, net::MacAddress mac) const;
   // "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink", rendered once per route and shared.
   const text::SharedText& describe_route(const Route& r) const;
+  // Other texts a trace repeats packet after packet (a VXLAN device's encapsulation, a bridge's
+  // forwarding), rendered once from what the key holds and shared like describe_route's. The key
+  // must hold everything the text is rendered from.
+  struct TextKey {
+    std::uint8_t kind = 0;  // the caller's name for the kind of text
+    std::uint32_t iface = 0;
+    std::uint64_t a = 0, b = 0;
+    auto operator<=>(const TextKey&) const = default;
+  };
+  template <class Render>
+  const text::SharedText& memo_text(const TextKey& key, Render&& render) const {
+    auto it = memo_text_.find(key);
+    if (it == memo_text_.end()) it = memo_text_.emplace(key, text::SharedText(render())).first;
+    return it->second;
+  }
 
 private:
   std::vector<Netns> netns_;
@@ -171,6 +186,7 @@ private:
   // describe_route's texts: every routed hop of a trace names its route, and a topology has few
   // distinct routes. Interface names never change once created, so entries never go stale.
   mutable std::map<Route, text::SharedText> route_text_;
+  mutable std::map<TextKey, text::SharedText> memo_text_;
 };
 
 }  // namespace packetwalk::model::datapath
