@@ -23,14 +23,14 @@ public:
   }
   void bytes(const std::vector<std::uint8_t>& b) { out_.insert(out_.end(), b.begin(), b.end()); }
 
-  // Writes `name`, pointing at an earlier copy of its longest known suffix. Suffixes are keyed
-  // case-insensitively, as compression may join names that differ only in case.
+  // Writes `name`, pointing at an earlier copy of its longest known suffix. Suffixes are keyed by
+  // their exact (escaped) text, as miekg/dns keys its compression map: a pointer to a suffix that
+  // differs in case would rewrite the name's case, which resolvers using DNS 0x20 check.
   void name(std::string_view n) {
     auto parts = labels(n);
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      std::string suffix;
-      for (std::size_t j = i; j < parts.size(); ++j) suffix += escape_label(parts[j]) + ".";
-      std::string key = canonical(suffix);
+      std::string key;
+      for (std::size_t j = i; j < parts.size(); ++j) key += escape_label(parts[j]) + ".";
       if (auto it = offsets_.find(key); it != offsets_.end()) {
         u16(static_cast<std::uint16_t>(0xc000 | it->second));
         return;

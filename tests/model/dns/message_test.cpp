@@ -61,6 +61,18 @@ TEST(DnsWire, NamesAreCompressedAndDecompressed) {
   EXPECT_EQ(back->answers[3].name, "a.default.svc.cluster.local.");
 }
 
+// Compression points only at a suffix spelled the same (found by fuzz-dns): a name that differs in
+// case keeps its own labels, so the 0x20 case a resolver sent comes back as it was sent.
+TEST(DnsWire, CompressionKeepsEachNamesCase) {
+  Message m = make_reply(make_query(7, "web.default.svc.cluster.local", rr::A), Rcode::NoError);
+  m.answers.push_back(ResourceRecord::make_a("wEb.DeFault.svc.cluster.local.", 30, net::Ipv4Address(0x0a000001u)));
+  std::string error;
+  auto back = decode(encode(m), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->answers.at(0).name, "wEb.DeFault.svc.cluster.local.");
+  EXPECT_EQ(*back, m);
+}
+
 // A label may hold any byte, a dot too (found by fuzz-dns): its text escapes the dot, as dig prints
 // it, and the message encodes back to the same labels, not to more of them.
 TEST(DnsWire, ALabelHoldingADotSurvivesDecodingAndEncoding) {
