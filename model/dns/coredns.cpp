@@ -65,7 +65,9 @@ std::optional<std::string> apply_rewrite(const RewriteRule& rule, const std::str
       return canonical(out);
     }
     case RewriteMatch::Regex: {
-      const auto m = text::Regex(rule.from, {.case_insensitive = true}).search(name);
+      // CoreDNS matches the pattern as written against request.Name(), which is lower-cased: a
+      // pattern with capitals never matches unless it says (?i).
+      const auto m = text::Regex(rule.from).search(name);
       if (!m) return std::nullopt;
       return canonical(substitute_groups(rule.to, *m));
     }
@@ -233,7 +235,7 @@ CoreDnsServer::Outcome CoreDnsServer::serve_block(const ServerBlock& block, std:
       if (rule->answer_auto && names_equal(r.name, produced)) r.name = asked.name;
       if (rule->answer_name) {
         const std::string owner = canonical(r.name);
-        if (const auto m = text::Regex(rule->answer_name->first, {.case_insensitive = true}).search(owner))
+        if (const auto m = text::Regex(rule->answer_name->first).search(owner))
           r.name = canonical(substitute_groups(rule->answer_name->second, *m));
       }
     }

@@ -189,6 +189,27 @@ TEST(Corefile, RegexRewriteSubstitutesGroupsBothWays) {
   EXPECT_EQ(ask(*cluster, "{1}.legacy.svc.cluster.local.", rr::A).rcode, Rcode::NxDomain);
 }
 
+// CoreDNS matches a regex rewrite against the lower-cased query name with the pattern as written:
+// capitals in the pattern never match, unless the pattern asks for (?i).
+TEST(Corefile, RegexRewriteIsCaseSensitiveAgainstTheLowerCasedName) {
+  auto build = [](const std::string& from) {
+    std::string yaml = kRegexRewrite;
+    yaml.replace(yaml.find("(.*)\\.legacy"), std::string("(.*)\\.legacy").size(), from);
+    load::Diagnostics diags;
+    load::Scenario s;
+    s.cluster = load::default_cluster_spec();
+    s.manifests = load::load_manifest_text(yaml, "cm.yaml", 0, diags);
+    return cluster::Cluster::build(s, diags);
+  };
+  auto capitals = build("(.*)\\.LEGACY");
+  ASSERT_TRUE(capitals);
+  EXPECT_EQ(ask(*capitals, "api.legacy.svc.cluster.local.", rr::A).rcode, Rcode::NxDomain);
+  EXPECT_EQ(ask(*capitals, "api.LEGACY.svc.cluster.local.", rr::A).rcode, Rcode::NxDomain);
+  auto insensitive = build("(?i)(.*)\\.LEGACY");
+  ASSERT_TRUE(insensitive);
+  EXPECT_EQ(ask(*insensitive, "api.legacy.svc.cluster.local.", rr::A).answers.size(), 1u);
+}
+
 TEST(Corefile, RegexRewriteThatDoesNotCompileIsAnError) {
   load::Diagnostics diags;
   std::string yaml = kRegexRewrite;
