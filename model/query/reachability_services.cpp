@@ -146,4 +146,21 @@ std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const Reach
   return out;
 }
 
+std::uint64_t service_reach_cell_bound(const kube::ServiceState& services, const kube::Inventory& inventory,
+                                       const ReachOptions& options) {
+  std::uint64_t clients = 0;
+  for (const auto& p : inventory.pods) clients += in_scope(p.namespace_, options) ? 1 : 0;
+  std::uint64_t cells = 0;
+  for (const auto& svc : services.services) {
+    if (svc.implicit || !in_scope(svc.namespace_, options) || !why_not_judged(svc).empty()) continue;
+    for (const auto& sp : svc.ports) {
+      const ReachPort port{sp.protocol, static_cast<net::Port>(sp.port)};
+      if (!options.ports.empty() && std::find(options.ports.begin(), options.ports.end(), port) == options.ports.end())
+        continue;
+      cells += clients * std::max<std::uint64_t>(1, sp.endpoints.size());
+    }
+  }
+  return cells;
+}
+
 }  // namespace packetwalk::model::query

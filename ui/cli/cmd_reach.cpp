@@ -14,6 +14,7 @@
 #include "reach_services_output.h"
 #include "packetwalk/model/query/reach_groups.h"
 #include "packetwalk/model/query/reachability.h"
+#include "packetwalk/model/query/reachability_services.h"
 
 namespace packetwalk::ui::cli {
 
@@ -182,7 +183,7 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
       "PORT[/PROTOCOL] to check (repeatable; default: each destination's declared container ports)")(
       "namespace,n", po::value<std::string>(), "only pods of this namespace (default: all but kube-system)")(
       "all-namespaces,A", po::bool_switch(), "include kube-system")(
-      "all-pairs", po::bool_switch(), "print every (from, to, port) cell even above 1,000,000 of them")(
+      "all-pairs", po::bool_switch(), "print every cell even above 1,000,000 of them (pod cells, and with --services Service cells)")(
       "services", po::bool_switch(),
       "also pod -> Service rows: per client, Service and Service port, how many backends accept the connection");
   add_output_option(d, "table | json | csv | md | dot | summary (counts per namespace pair, for large clusters)", "table");
@@ -258,11 +259,21 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
       if (ports == 0) ports = model::query::declared_ports(*dst).size();
       cells += ports * pods.size();
     }
-    if (cells > kMaxCells && !vm["all-pairs"].as<bool>()) {
+    // The Service rows count too: each is a (client, Service port, backend) cell, and a run that
+    // prints millions of them would first build every node's datapath.
+    std::uint64_t service_cells = 0;
+    if (with_services) {
+      model::load::Diagnostics ignored;  // the cluster build below reports the same problems
+      const auto state = model::kube::build_service_state(world->scenario.cluster, world->scenario.manifests,
+                                                          world->inventory, ignored);
+      service_cells = model::query::service_reach_cell_bound(state, world->inventory, options);
+    }
+    if (cells + service_cells > kMaxCells && !vm["all-pairs"].as<bool>()) {
       bar.clear();
-      err << "packetwalk reach: " << pods.size() << " pods give " << cells << " (from, to, port) cells, more than "
-          << kMaxCells << ": use -o summary (counts per namespace pair), narrow with -n NS or --port, or give "
-          << "--all-pairs to print them all\n";
+      err << "packetwalk reach: " << pods.size() << " pods give " << cells << " (from, to, port) cells";
+      if (with_services) err << " and up to " << service_cells << " (client, Service port, backend) cells";
+      err << ", more than " << kMaxCells << ": use -o summary (counts per namespace pair), narrow with -n NS or "
+          << "--port, or give --all-pairs to print them all\n";
       return kBadInput;
     }
     if (!with_services) {

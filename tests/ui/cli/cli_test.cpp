@@ -203,5 +203,33 @@ TEST(VersionCommand, PrintsTheProjectVersion) {
   EXPECT_EQ(r.out.rfind("packetwalk ", 0), 0u);
 }
 
+// reach refuses above 1,000,000 cells unless told --all-pairs, and with --services the Service rows
+// count: 150 pods with no declared port give no pod cells, but a 50-port Service over all of them
+// gives 150 clients x 50 ports x 150 backends = 1,125,000 (client, Service port, backend) cells.
+TEST(ReachCommand, ServiceRowsCountTowardsTheCellLimit) {
+  auto dir = temp_dir("reach-cells");
+  std::string ports;
+  for (int p = 1; p <= 50; ++p) ports += "{name: p" + std::to_string(p) + ", port: " + std::to_string(p) + "}, ";
+  write(dir / "m.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: many}\nspec:\n  replicas: 150\n"
+        "  selector: {matchLabels: {app: many}}\n  template:\n    metadata: {labels: {app: many}}\n"
+        "    spec: {containers: [{name: c, image: busybox}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: wide}\nspec:\n  selector: {app: many}\n  ports: [" +
+            ports + "]\n");
+  const std::string manifest = (dir / "m.yaml").string();
+  auto refused = call(cmd_reach, {"reach", "-f", manifest, "--services"});
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find("150 pods give 0 (from, to, port) cells and up to 1125000 (client, Service port, "
+                             "backend) cells, more than 1000000"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("--all-pairs"), std::string::npos);
+  EXPECT_TRUE(refused.out.empty());
+  // Without --services the same cluster has no pod cells to refuse.
+  auto pods_only = call(cmd_reach, {"reach", "-f", manifest, "-o", "csv"});
+  EXPECT_EQ(pods_only.code, 0) << pods_only.err;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace packetwalk::ui::cli

@@ -6,9 +6,11 @@
 // changing. Judged with the same pieces as pod-to-pod reach (reachability.h): the CNI's own drops,
 // then, when the CNI enforces NetworkPolicy, the policy evaluator.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "packetwalk/model/kube/services.h"
 #include "packetwalk/model/query/reachability.h"
 
 namespace packetwalk::model::query {
@@ -67,5 +69,11 @@ struct ServiceSkip {
   std::string note;     // "headless (clusterIP: None): ..."
 };
 std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const ReachOptions& options);
+
+// At most how many cells compute_service_reach gives (and `reach --services` prints, after its
+// --port filter) — clients x Service ports x max(1, endpoints) — from the control plane alone, so
+// reach can refuse a huge run before it builds every node's datapath.
+std::uint64_t service_reach_cell_bound(const kube::ServiceState& services, const kube::Inventory& inventory,
+                                       const ReachOptions& options);
 
 }  // namespace packetwalk::model::query
