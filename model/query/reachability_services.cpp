@@ -146,10 +146,8 @@ std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const Reach
   return out;
 }
 
-std::uint64_t service_reach_cell_bound(const kube::ServiceState& services, const kube::Inventory& inventory,
+std::uint64_t service_reach_cell_bound(const kube::ServiceState& services, std::uint64_t clients,
                                        const ReachOptions& options) {
-  std::uint64_t clients = 0;
-  for (const auto& p : inventory.pods) clients += in_scope(p.namespace_, options) ? 1 : 0;
   std::uint64_t cells = 0;
   for (const auto& svc : services.services) {
     if (svc.implicit || !in_scope(svc.namespace_, options) || !why_not_judged(svc).empty()) continue;

@@ -266,7 +266,7 @@ int cmd_reach(const Args& args, std::ostream& out, std::ostream& err) {
       model::load::Diagnostics ignored;  // the cluster build below reports the same problems
       const auto state = model::kube::build_service_state(world->scenario.cluster, world->scenario.manifests,
                                                           world->inventory, ignored);
-      service_cells = model::query::service_reach_cell_bound(state, world->inventory, options);
+      service_cells = model::query::service_reach_cell_bound(state, pods.size(), options);
     }
     if (cells + service_cells > kMaxCells && !vm["all-pairs"].as<bool>()) {
       bar.clear();

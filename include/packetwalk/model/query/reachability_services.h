@@ -72,8 +72,8 @@ std::vector<ServiceSkip> skipped_services(const cluster::Cluster& c, const Reach
 
 // At most how many cells compute_service_reach gives (and `reach --services` prints, after its
 // --port filter) — clients x Service ports x max(1, endpoints) — from the control plane alone, so
-// reach can refuse a huge run before it builds every node's datapath.
-std::uint64_t service_reach_cell_bound(const kube::ServiceState& services, const kube::Inventory& inventory,
+// reach can refuse a huge run before it builds every node's datapath. `clients`: reach_pods' count.
+std::uint64_t service_reach_cell_bound(const kube::ServiceState& services, std::uint64_t clients,
                                        const ReachOptions& options);
 
 }  // namespace packetwalk::model::query
