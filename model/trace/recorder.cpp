@@ -15,18 +15,23 @@ std::string leg_name(const Hop& first) {
 }
 }  // namespace
 
+std::size_t Recorder::leg_of(std::uint64_t packet_id) const {
+  for (std::size_t i = legs_.size(); i-- > 0;)
+    if (legs_[i].packet_id == packet_id) return i;
+  return legs_.size();
+}
+
 Hop& Recorder::open(std::uint64_t packet_id) {
   if (legs_.empty() || packet_id != last_packet_) {
-    auto it = leg_of_packet_.find(packet_id);
-    if (it == leg_of_packet_.end()) {
-      Leg leg;
+    std::size_t at = leg_of(packet_id);
+    if (at == legs_.size()) {
+      if (legs_.capacity() == 0) legs_.reserve(4);  // SYN, SYN-ACK, ACK and one more
+      Leg& leg = legs_.emplace_back();
       leg.packet_id = packet_id;  // named by close() after its first hop
       leg.hops.reserve(kTypicalHopsPerLeg);
-      legs_.push_back(std::move(leg));
-      it = leg_of_packet_.emplace(packet_id, legs_.size() - 1).first;
     }
     last_packet_ = packet_id;
-    last_leg_ = it->second;
+    last_leg_ = at;
   }
   return legs_[last_leg_].hops.emplace_back();
 }
@@ -41,22 +46,19 @@ void Recorder::record(Hop&& hop) {
     legs_[last_leg_].hops.push_back(std::move(hop));
     return;
   }
-  auto it = leg_of_packet_.find(hop.packet.id);
-  if (it == leg_of_packet_.end()) {
-    Leg leg;
+  std::size_t at = leg_of(hop.packet.id);
+  if (at == legs_.size()) {
+    Leg& leg = legs_.emplace_back();
     leg.packet_id = hop.packet.id;
     leg.name = leg_name(hop);
     leg.hops.reserve(kTypicalHopsPerLeg);
-    legs_.push_back(std::move(leg));
-    it = leg_of_packet_.emplace(hop.packet.id, legs_.size() - 1).first;
   }
   last_packet_ = hop.packet.id;
-  last_leg_ = it->second;
-  legs_[it->second].hops.push_back(std::move(hop));
+  last_leg_ = at;
+  legs_[at].hops.push_back(std::move(hop));
 }
 
 std::vector<Leg> Recorder::take_legs() {
-  leg_of_packet_.clear();
   std::vector<Leg> legs = std::move(legs_);
   legs_.clear();
   return legs;

@@ -2,7 +2,7 @@
 // Subscribes to the engine's hop hook and groups hops into legs (one leg per packet id, in the
 // order packets first appear). Formats nothing.
 
-#include <map>
+#include <vector>
 
 #include "packetwalk/model/trace/trace.h"
 
@@ -23,8 +23,10 @@ public:
   std::vector<Leg> take_legs();
 
 private:
+  // The leg of a packet id is found by searching legs_ from the newest: a trace has a handful of
+  // legs, and hops come in runs of one packet, so this is rarer and cheaper than a map's nodes.
+  std::size_t leg_of(std::uint64_t packet_id) const;
   std::vector<Leg> legs_;
-  std::map<std::uint64_t, std::size_t> leg_of_packet_;
   std::uint64_t last_packet_ = 0;  // hops come in runs of one packet: skip the map lookup for those
   std::size_t last_leg_ = 0;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "packetwalk/model/net/packet.h"
+#include "packetwalk/model/trace/boxed_optional.h"
 #include "packetwalk/model/text/shared_text.h"
 #include "packetwalk/sim/time.h"
 
@@ -65,13 +66,16 @@ struct RuleHit {
 };
 
 struct Hop {
+  // Every member has its own initialiser. Saying so here keeps `Hop()` (a recorder's emplace_back)
+  // from zero-filling the whole hop first, as value-initialisation of an aggregate does.
+  Hop() noexcept {}  // NOLINT(modernize-use-equals-default): `= default` would bring the zero-fill back
   sim::Time time;
   std::string node;    // "node-1"; "" outside the cluster
   std::string netns;   // "node-1" (root netns) or "default/web-app"
   std::string iface;   // "eth0", "cni0", "flannel.1"; "" when not at a device
   HopAction action = HopAction::Send;
   net::Packet packet;                 // the packet after this hop's action
-  std::optional<net::Packet> before;  // the packet before it, when the hop changed headers
+  BoxedOptional<net::Packet> before;  // the packet before it, when the hop changed headers (boxed: few hops have one)
   text::SharedText detail;            // route / rule / hook name as the tools print it (often shared)
   std::string hook;                   // "PREROUTING" etc. for netfilter hops
   std::vector<RuleHit> rules;         // rules that matched, in walk order
