@@ -29,10 +29,8 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   Netns& ns = topology_.netns(pass.ns);
   const Table& table = ns.netfilter.table(tk);
   const TableIndex& index = table_index(table);
-  const ChainIndex* builtin_index = index.builtin[static_cast<int>(hook)];
-  if (!builtin_index) return true;
-  const Chain* builtin = builtin_index->chain;
-  if (builtin->rules.empty() && builtin->policy != "DROP") return true;
+  if (index.idle[static_cast<int>(hook)]) return true;
+  const Chain* builtin = index.builtin[static_cast<int>(hook)]->chain;
 
   WalkInput in;
   in.hook = hook;

@@ -87,7 +87,10 @@ std::shared_ptr<const TableIndex> build(const Table& table) {
     if (rules.size() >= kIndexedChainLength) build_candidates(ci);
   }
   for (NfHook h : {NfHook::Prerouting, NfHook::Input, NfHook::Forward, NfHook::Output, NfHook::Postrouting}) {
-    if (const Chain* c = table.find(std::string(hook_name(h)))) index->builtin[static_cast<int>(h)] = by_chain.at(c);
+    const Chain* c = table.find(std::string(hook_name(h)));
+    if (!c) continue;
+    index->builtin[static_cast<int>(h)] = by_chain.at(c);
+    index->idle[static_cast<int>(h)] = c->rules.empty() && c->policy != "DROP";
   }
   return index;
 }

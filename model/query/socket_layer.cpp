@@ -116,7 +116,8 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
 
   // Replies to our client.
   if (auto it = clients_.find({d.netns, p.tuple().reversed()}); it != clients_.end()) {
-    engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "delivered to the client socket");
+    static const text::SharedText kToClient("delivered to the client socket");  // one copy for every trace
+    engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, kToClient);
     it->second(p, d.time);
     return;
   }
@@ -140,7 +141,8 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
       return;
     }
     if (auto it = half_open_.find({d.netns, p.tuple()}); it != half_open_.end() && ack && !(p.tcp_flags & net::kRst)) {
-      engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, "handshake complete: connection established");
+      static const text::SharedText kEstablished("handshake complete: connection established");
+      engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, kEstablished);
       std::string container = it->second;
       half_open_.erase(it);
       established_[{d.netns, p.tuple()}] = container;

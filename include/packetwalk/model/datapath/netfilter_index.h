@@ -46,6 +46,10 @@ struct TableIndex {
   std::size_t chain_count = 0;
   std::vector<ChainIndex> chains;
   const ChainIndex* builtin[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};  // by NfHook
+  // By NfHook: the table is not attached there, or its built-in chain is empty with policy
+  // ACCEPT, so a walk would change nothing. Most of a probe's hook lookups end here, without
+  // touching the chains themselves.
+  bool idle[5] = {true, true, true, true, true};
   std::unordered_map<const Chain*, const ChainIndex*> by_chain;
 
   const ChainIndex* of(const Chain* c) const {
