@@ -19,15 +19,16 @@ namespace {
 ConntrackEntry* find_related(Conntrack& ct, const net::FiveTuple& q) {
   auto m = ct.find(q);
   if (m.entry) return m.entry;
-  for (auto& [id, e] : const_cast<std::map<std::uint64_t, ConntrackEntry>&>(ct.entries())) {
+  ConntrackEntry* found = nullptr;
+  ct.for_each([&](ConntrackEntry& e) {
+    if (found) return;
     net::FiveTuple translated = e.reply.reversed();
-    if (translated == q) return &e;
     net::FiveTuple half = e.original;  // DNAT done, SNAT not yet (error from FORWARD)
     half.dst = translated.dst;
     half.dport = translated.dport;
-    if (half == q) return &e;
-  }
-  return nullptr;
+    if (translated == q || half == q) found = &e;
+  });
+  return found;
 }
 
 }  // namespace

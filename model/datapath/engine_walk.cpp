@@ -19,9 +19,10 @@ const text::SharedText& table_label(NfTableKind tk) {
 }  // namespace
 
 sim::RandomStream& PacketEngine::proxy_random(NetnsId ns) {
-  if (proxy_random_.size() <= ns) proxy_random_.resize(ns + 1, nullptr);
-  if (!proxy_random_[ns]) proxy_random_[ns] = &random_.stream("kube-proxy/" + topology_.netns(ns).name);
-  return *proxy_random_[ns];
+  auto& cache = *proxy_random_;
+  if (cache.size() <= ns) cache.resize(ns + 1, nullptr);
+  if (!cache[ns]) cache[ns] = &random_.stream("kube-proxy/" + topology_.netns(ns).name);
+  return *cache[ns];
 }
 
 bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p, sim::Time& t,

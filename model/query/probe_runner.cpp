@@ -47,10 +47,11 @@ struct ProbeWorld {
   SocketLayer sockets;
   trace::Recorder recorder;
 
-  ProbeWorld(sim::Simulator& s, datapath::Topology& t, sim::RandomStreams& random, datapath::EngineCosts costs,
-             const ApplicationRegistry* apps)
+  ProbeWorld(sim::Simulator& s, datapath::Topology& t, sim::RandomStreams& random,
+             std::vector<sim::RandomStream*>& proxy_random, datapath::EngineCosts costs, const ApplicationRegistry* apps)
       : simulator(s), engine(t, simulator, random, costs), sockets(engine, apps) {
     engine.record_into(&recorder);
+    engine.share_proxy_random(&proxy_random);
     engine.deliver = [this](const datapath::LocalDelivery& d) { sockets.on_delivery(d); };
   }
   // Events a budget left pending hold references into this world: destroy them with it. This is
@@ -62,6 +63,7 @@ struct ProbeWorld {
 struct ProbeRunner::Impl {
   datapath::Topology& topology;
   sim::RandomStreams random;
+  std::vector<sim::RandomStream*> proxy_random;  // the engines' stream lookups, kept with `random`
   datapath::EngineCosts costs;
   sim::Simulator simulator;
 
@@ -95,14 +97,12 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   if (!keep_state_) {
     for (const auto& ns : m.topology.all_netns()) {
       auto& mutable_ns = m.topology.netns(ns.id);
-      const auto max_entries = mutable_ns.conntrack.max_entries;  // configuration (a fault may set it), not state
-      mutable_ns.conntrack = datapath::Conntrack{};
-      mutable_ns.conntrack.max_entries = max_entries;
+      mutable_ns.conntrack.clear();  // the entries; max_entries is configuration (a fault may set it)
       mutable_ns.recent = datapath::RecentTable{};  // also nftables affinity sets (dynamic sets)
       mutable_ns.ipvs.clear_connections();         // IPVS connections and persistence; rr positions stay
     }
   }
-  ProbeWorld w(m.simulator, m.topology, m.random, m.costs, apps_);
+  ProbeWorld w(m.simulator, m.topology, m.random, m.proxy_random, m.costs, apps_);
 
   ProbeResult result;
   net::Packet first;

@@ -50,6 +50,10 @@ public:
   // The probe's own recorder, if any: hops are built in its storage (open_hop), so recording a
   // trace costs no copy or move of a hop (a probe records dozens per packet).
   void record_into(trace::Recorder* recorder) { recorder_ = recorder; }
+  // Where the engine keeps each netns's "kube-proxy/<netns>" stream once looked up. By default its
+  // own; a caller that makes an engine per probe over one RandomStreams (query::ProbeRunner) passes
+  // one cache kept beside those streams, so the lookups happen once, not once per probe.
+  void share_proxy_random(std::vector<sim::RandomStream*>* cache) { proxy_random_ = cache ? cache : &own_proxy_random_; }
   std::function<void(const LocalDelivery&)> deliver;
 
   // An application in `netns` sends `packet` at time `at` (>= simulator.now()). An unspecified
@@ -126,7 +130,8 @@ private:
   trace::Recorder* recorder_ = nullptr;
   trace::Hop scratch_hop_;  // open_hop's hop when there is no recorder
   WalkResult walk_result_;  // walk()'s, kept so its matched-rule list is allocated once
-  std::vector<sim::RandomStream*> proxy_random_;  // by netns, looked up once per engine
+  std::vector<sim::RandomStream*> own_proxy_random_;  // by netns, looked up once per engine
+  std::vector<sim::RandomStream*>* proxy_random_ = &own_proxy_random_;
   // While the host routes a frame that was addressed to a bridge (bridge_input): the port it came
   // in by and its destination before PREROUTING. br_netfilter bridges a DNATed frame whose route
   // leads back into that bridge, so it may not leave by that port without hairpin_mode (forward).
