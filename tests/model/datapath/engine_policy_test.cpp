@@ -3,25 +3,20 @@
 // is a node where Docker set `iptables -P FORWARD DROP`, and pod traffic forwarded through it dies.
 #include <gtest/gtest.h>
 
-#include "packetwalk/model/datapath/engine.h"
+#include "engine_fixture.h"
 #include "packetwalk/model/trace/recorder.h"
-#include "packetwalk/sim/random.h"
-#include "packetwalk/sim/simulator.h"
 
 namespace packetwalk::model::datapath {
 namespace {
 
-net::Ipv4Address ip(const char* s) { return *net::Ipv4Address::parse(s); }
-net::Cidr cidr(const char* s) { return *net::Cidr::parse(s); }
+using test::cidr;
+using test::ip;
 
 // client -- router -- server, the router forwarding between two /30s.
-struct ForwardThroughRouter : ::testing::Test {
-  Topology topo;
+struct ForwardThroughRouter : test::EngineFixture {
   NetnsId client = topo.add_netns(NetnsKind::External, "client", "");
   NetnsId router = topo.add_netns(NetnsKind::External, "router", "");
   NetnsId server = topo.add_netns(NetnsKind::External, "server", "");
-  sim::Simulator simulator;
-  sim::RandomStreams random{1};
 
   void SetUp() override {
     auto [c, r1] = topo.add_veth(client, "eth0", router, "eth0", sim::Time::us(1));

@@ -1,25 +1,20 @@
 // A routing loop ends by TTL, as in Linux, and the user is told which hosts and routes looped.
 #include <gtest/gtest.h>
 
-#include "packetwalk/model/datapath/engine.h"
+#include "engine_fixture.h"
 #include "packetwalk/model/trace/recorder.h"
 #include "packetwalk/model/trace/routing_loop.h"
-#include "packetwalk/sim/random.h"
-#include "packetwalk/sim/simulator.h"
 
 namespace packetwalk::model::datapath {
 namespace {
 
-net::Ipv4Address ip(const char* s) { return *net::Ipv4Address::parse(s); }
-net::Cidr cidr(const char* s) { return *net::Cidr::parse(s); }
+using test::cidr;
+using test::ip;
 
 // Two routers that each send 10.9.0.0/16 to the other: the classic loop of two static routes.
-struct TwoRouterLoop : ::testing::Test {
-  Topology topo;
+struct TwoRouterLoop : test::EngineFixture {
   NetnsId r1 = topo.add_netns(NetnsKind::External, "router-a", "");
   NetnsId r2 = topo.add_netns(NetnsKind::External, "router-b", "");
-  sim::Simulator simulator;
-  sim::RandomStreams random{1};
   trace::Recorder recorder;
 
   void SetUp() override {
