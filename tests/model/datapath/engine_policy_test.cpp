@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "engine_fixture.h"
-#include "packetwalk/model/trace/recorder.h"
 
 namespace packetwalk::model::datapath {
 namespace {
@@ -35,21 +34,8 @@ struct ForwardThroughRouter : test::EngineFixture {
 
   // The hops of one UDP datagram from the client to the server.
   std::vector<trace::Hop> send() {
-    trace::Recorder recorder;
-    PacketEngine engine(topo, simulator, random);
-    engine.record_into(&recorder);
-    net::Packet p;
-    p.id = engine.new_packet_id();
-    p.protocol = net::Protocol::Udp;
-    p.src = ip("10.0.0.1");
-    p.dst = ip("10.0.1.2");
-    p.sport = 40000;
-    p.dport = 53;
-    engine.send(client, p, sim::Time::zero());
-    simulator.run();
-    simulator.restart();
-    auto legs = recorder.take_legs();
-    return legs.empty() ? std::vector<trace::Hop>{} : legs.front().hops;
+    auto t = send_udp(client, "10.0.0.1", "10.0.1.2");
+    return t.legs.empty() ? std::vector<trace::Hop>{} : t.legs.front().hops;
   }
 
   static const trace::Hop* drop_in(const std::vector<trace::Hop>& hops) {

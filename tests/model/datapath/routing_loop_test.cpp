@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include "engine_fixture.h"
-#include "packetwalk/model/trace/recorder.h"
 #include "packetwalk/model/trace/routing_loop.h"
 
 namespace packetwalk::model::datapath {
@@ -15,7 +14,6 @@ using test::ip;
 struct TwoRouterLoop : test::EngineFixture {
   NetnsId r1 = topo.add_netns(NetnsKind::External, "router-a", "");
   NetnsId r2 = topo.add_netns(NetnsKind::External, "router-b", "");
-  trace::Recorder recorder;
 
   void SetUp() override {
     auto [a, b] = topo.add_veth(r1, "eth0", r2, "eth0", sim::Time::us(1));
@@ -29,23 +27,7 @@ struct TwoRouterLoop : test::EngineFixture {
     topo.netns(r2).routes.add(Route{cidr("10.9.0.0/16"), ip("10.0.0.1"), b});
   }
 
-  trace::Trace send_from_a() {
-    PacketEngine engine(topo, simulator, random);
-    engine.record_into(&recorder);
-    net::Packet p;
-    p.id = engine.new_packet_id();
-    p.protocol = net::Protocol::Udp;
-    p.src = ip("10.0.0.1");
-    p.dst = ip("10.9.0.5");
-    p.sport = 40000;
-    p.dport = 53;
-    p.length = 60;
-    engine.send(r1, p, sim::Time::zero());
-    simulator.run();
-    trace::Trace t;
-    t.legs = recorder.take_legs();
-    return t;
-  }
+  trace::Trace send_from_a() { return send_udp(r1, "10.0.0.1", "10.9.0.5"); }
 };
 
 TEST_F(TwoRouterLoop, TtlRunsOutAndTheDropNamesTheRoute) {
