@@ -36,7 +36,8 @@ public:
   // Finds the entry a packet with this tuple belongs to, in either direction (the original
   // direction first, the newest entry first).
   Match find(const net::FiveTuple& t);
-  // The entry's address stays valid until it is erased or the table is replaced.
+  // The entry's address stays valid until the table is cleared or replaced (erasing an entry
+  // marks its slot dead; the slot stays).
   ConntrackEntry& create(const net::FiveTuple& original, sim::Time now);
   // Rewrites the expected reply tuple after NAT changed the original direction's packet.
   void update_reply(ConntrackEntry& e, const net::FiveTuple& new_reply);
