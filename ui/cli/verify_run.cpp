@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -367,18 +368,34 @@ std::map<std::string, std::string> Lab::traced_probe(const std::map<std::string,
     m.pid = spawn({ip, "netns", "exec", ns, nft, "monitor", "trace"}, nullptr, &m.fd, nullptr);
     if (m.pid > 0) monitors.push_back(m);
   }
-  // Drains the monitors' pipes for `ms` milliseconds (the listeners subscribe, then report).
-  auto drain = [&](int ms) {
-    const auto until = Clock::now() + std::chrono::milliseconds(ms);
+  // Drains the monitors' pipes for at least `min_ms` milliseconds, then on while any monitor printed
+  // in the last 300 ms or one has printed nothing yet, up to `max_ms`. Each monitor prints the
+  // probe's trace at its own pace: on a machine loaded with parallel verify runs one had printed
+  // nothing 300 ms after the probe ended. A monitor may also rightly stay silent (the namespace of
+  // a backend the kernel did not choose), so the wait ends at `max_ms` and never fails by itself.
+  auto drain = [&](int min_ms, int max_ms) {
+    using std::chrono::milliseconds;
+    const auto start = Clock::now();
+    auto last_output = start;
     char buf[4096];
-    while (Clock::now() < until) {
+    while (true) {
+      const auto now = Clock::now();
+      if (now - start >= milliseconds(max_ms)) break;
+      if (now - start >= milliseconds(min_ms) && now - last_output >= milliseconds(300)) {
+        const bool all_printed =
+            std::all_of(monitors.begin(), monitors.end(), [&](const Monitor& m) { return out.count(m.ns) > 0; });
+        if (all_printed) break;
+      }
       std::vector<pollfd> fds;
       for (const auto& m : monitors) fds.push_back({m.fd, POLLIN, 0});
       if (poll(fds.data(), fds.size(), 50) <= 0) continue;
       for (std::size_t i = 0; i < fds.size(); ++i) {
         if (!(fds[i].revents & POLLIN)) continue;
         const ssize_t got = read(fds[i].fd, buf, sizeof buf);
-        if (got > 0) out[monitors[i].ns].append(buf, static_cast<std::size_t>(got));
+        if (got > 0) {
+          out[monitors[i].ns].append(buf, static_cast<std::size_t>(got));
+          last_output = Clock::now();
+        }
       }
     }
   };
@@ -406,11 +423,11 @@ std::map<std::string, std::string> Lab::traced_probe(const std::map<std::string,
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (!subscribed(m.pid)) error = "nft monitor trace did not start in " + m.ns + " within 10 s";
   }
-  drain(100);
+  drain(100, 100);
   if (next_trace_port_ > 32767) next_trace_port_ = 20000;
   if (!InterruptGuard::interrupted())
     run = probe(real_ns, protocol, host, port, 1, timeout_s, error, size, next_trace_port_++);
-  drain(300);
+  drain(300, 1000);
   for (auto& m : monitors) {
     kill(m.pid, SIGTERM);
     int status = 0;
