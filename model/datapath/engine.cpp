@@ -27,9 +27,9 @@ trace::Hop& PacketEngine::open_hop(std::uint64_t packet_id, NetnsId ns, IfaceId 
   }
   hop->time = t;
   const Netns& n = topology_.netns(ns);
-  hop->node = n.node;
-  hop->netns = n.name;
-  if (iface != kNone) hop->iface = topology_.iface(iface).name;
+  hop->node = n.node_text;
+  hop->netns = n.name_text;
+  if (iface != kNone) hop->iface = topology_.iface(iface).name_text;
   hop->action = action;
   return *hop;
 }

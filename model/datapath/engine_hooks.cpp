@@ -113,7 +113,7 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, dst_hook ? HopAction::Dnat : HopAction::Snat, t);
   hop.before = std::move(before);
   hop.packet = p;
-  hop.hook = std::string(hook_name(hook));
+  hop.hook = hook_label(hook);
   hop.detail = *what;
   close_hop(hop);
 }
@@ -126,7 +126,9 @@ bool PacketEngine::run_hook(Pass& pass, NfHook hook, net::Packet& p, sim::Time& 
   constexpr int kFirst = std::numeric_limits<int>::min();
   constexpr int kLast = std::numeric_limits<int>::max();
   auto step = [&](NfTableKind tk) { return walk(pass, tk, hook, p, t, out_iface); };
-  auto nft = [&](int lo, int hi) { return run_nft(pass, hook, lo, hi, p, t, out_iface); };
+  // Most namespaces have no nftables tables (iptables and IPVS modes, pods): skip the call.
+  const bool no_nft = topology_.netns(pass.ns).nft.empty();
+  auto nft = [&](int lo, int hi) { return no_nft || run_nft(pass, hook, lo, hi, p, t, out_iface); };
   auto nat = [&]() { return !pass.is_new || pass.nat_bound || step(NfTableKind::Nat); };
   pass.nat_bound = false;
   switch (hook) {

@@ -22,7 +22,7 @@ std::string endpoint_text(const IpvsRealServer& rs) {
 // both hooks it runs at (FORWARD for pods' connections, LOCAL_IN for the node's own); returns
 // the hop to report, or nothing when the packet belongs to no IPVS connection.
 std::optional<trace::Hop> unnat_reply(const Topology& topo, const Netns& ns, IfaceId in, net::Packet& p,
-                                      sim::Time t, const char* hook, const char* detail) {
+                                      sim::Time t, NfHook hook, const char* detail) {
   auto vip = ns.ipvs.out(p);
   if (!vip) return std::nullopt;
   trace::Hop hop;
@@ -30,11 +30,11 @@ std::optional<trace::Hop> unnat_reply(const Topology& topo, const Netns& ns, Ifa
   p.src = vip->first;
   p.sport = vip->second;
   hop.time = t;
-  hop.node = ns.node;
-  hop.netns = ns.name;
-  if (in != kNone) hop.iface = topo.iface(in).name;
+  hop.node = ns.node_text;
+  hop.netns = ns.name_text;
+  if (in != kNone) hop.iface = topo.iface(in).name_text;
   hop.action = HopAction::Snat;
-  hop.hook = hook;
+  hop.hook = hook_label(hook);
   hop.packet = p;
   hop.detail = detail;
   return hop;
@@ -47,7 +47,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return false;
 
   // A reply to a connection this node made to a virtual server: restore the virtual address.
-  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, "INPUT",
+  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, NfHook::Input,
                              "IPVS: reply from the real server gets the virtual server's address back")) {
     publish(std::move(*hop));
     return false;  // delivered locally as usual
@@ -61,7 +61,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
 
   const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
-  hop.hook = "INPUT";
+  hop.hook = hook_label(NfHook::Input);
   static const text::SharedText kIpvs("IPVS");  // one copy for every IPVS hop
   hop.detail = kIpvs;
   hop.packet = p;
@@ -92,7 +92,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
     if (pass.entry) pass.table->update_reply(*pass.entry, p.tuple().reversed());
   }
   trace::Hop& nat = open_hop(p.id, pass.ns, pass.in, HopAction::Dnat, t);
-  nat.hook = "INPUT";
+  nat.hook = hook_label(NfHook::Input);
   nat.before = std::move(before);
   nat.packet = p;
   nat.detail = "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
@@ -117,7 +117,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
 void PacketEngine::ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t) {
   Netns& ns = topology_.netns(pass.ns);
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return;
-  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, "FORWARD",
+  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, NfHook::Forward,
                              "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)")) {
     publish(std::move(*hop));
   }

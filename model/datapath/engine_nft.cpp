@@ -9,20 +9,6 @@ namespace packetwalk::model::datapath {
 
 using trace::HopAction;
 
-namespace {
-
-struct LocalContext {
-  const Topology* topology;
-  NetnsId ns;
-};
-
-bool is_local(const void* context, net::Ipv4Address a) {
-  const auto* c = static_cast<const LocalContext*>(context);
-  return c->topology->is_local_address(c->ns, a);
-}
-
-}  // namespace
-
 bool PacketEngine::run_nft(Pass& pass, NfHook hook, int lo, int hi, net::Packet& p, sim::Time& t,
                            const std::string& out_iface) {
   const Netns& ns = topology_.netns(pass.ns);
@@ -59,7 +45,7 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
 
   const std::string table_label = table.family() + " " + table.name();
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
-  hop.hook = std::string(hook_name(entry.hook.hook));
+  hop.hook = hook_label(entry.hook.hook);
   hop.detail = table_label + " " + chain.name;
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;

@@ -50,6 +50,22 @@ inline std::uint8_t ct_state_bits(const PacketEngine::Pass& pass) {
   return bits;
 }
 
+// The context of a walk's callbacks (WalkEnvironment, NftWalkEnvironment): the namespace walked.
+struct LocalContext {
+  const Topology* topology;
+  NetnsId ns;
+};
+
+// addrtype LOCAL / fib daddr type local: an address of one of the namespace's devices.
+inline bool is_local(const void* context, net::Ipv4Address a) {
+  const auto* c = static_cast<const LocalContext*>(context);
+  return c->topology->is_local_address(c->ns, a);
+}
+
+// Hook and table names as hops show them, one shared copy of each for every hop.
+const text::SharedText& hook_label(NfHook hook);        // "PREROUTING"
+const text::SharedText& table_label(NfTableKind table);  // "nat"
+
 // The kinds of Topology::memo_text the engine renders: texts every packet of a flow repeats.
 enum : std::uint8_t { kEncapsulateText = 1, kDecapsulateText, kBridgeText };
 

@@ -10,13 +10,24 @@ using trace::DropReason;
 using trace::HopAction;
 
 namespace {
-// A netfilter hop's detail names its table; every walk shares one copy of each name.
-const text::SharedText& table_label(NfTableKind tk) {
-  static const text::SharedText kLabels[] = {table_name(NfTableKind::Raw), table_name(NfTableKind::Mangle),
-                                             table_name(NfTableKind::Nat), table_name(NfTableKind::Filter)};
-  return kLabels[static_cast<int>(tk)];
+// Built before main, not on first use: a function-local static would test its guard at each of
+// the hundreds of lookups a trace makes.
+const text::SharedText kTableLabels[] = {table_name(NfTableKind::Raw), table_name(NfTableKind::Mangle),
+                                         table_name(NfTableKind::Nat), table_name(NfTableKind::Filter)};
+const text::SharedText kHookLabels[] = {hook_name(NfHook::Prerouting), hook_name(NfHook::Input),
+                                        hook_name(NfHook::Forward), hook_name(NfHook::Output),
+                                        hook_name(NfHook::Postrouting)};
+
+bool in_ipset(const void* context, const SetMatch& m, const net::Packet& p) {
+  const auto* c = static_cast<const LocalContext*>(context);
+  const auto& sets = c->topology->netns(c->ns).ipsets;
+  auto it = sets.find(m.set_name);
+  return it != sets.end() && it->second.matches(m.flags, p);
 }
 }  // namespace
+
+const text::SharedText& table_label(NfTableKind tk) { return kTableLabels[static_cast<int>(tk)]; }
+const text::SharedText& hook_label(NfHook hook) { return kHookLabels[static_cast<int>(hook)]; }
 
 sim::RandomStream& PacketEngine::proxy_random(NetnsId ns) {
   auto& cache = *proxy_random_;
@@ -43,12 +54,11 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   in.out_iface = out_iface;
   in.ct_state = ct_state_bits(pass);
   in.bridged = pass.bridged;
+  const LocalContext local{&topology_, pass.ns};
   WalkEnvironment env;
-  env.is_local_address = [&](net::Ipv4Address a) { return topology_.is_local_address(pass.ns, a); };
-  env.set_contains = [&](const SetMatch& m, const net::Packet& pk) {
-    auto it = ns.ipsets.find(m.set_name);
-    return it != ns.ipsets.end() && it->second.matches(m.flags, pk);
-  };
+  env.is_local_address = &is_local;
+  env.set_contains = &in_ipset;
+  env.context = &local;
   env.random = &proxy_random(pass.ns);
   env.recent = &ns.recent;
   env.now = t;
@@ -61,14 +71,15 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   t += costs_.per_rule * r.rules_evaluated;
 
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
-  hop.hook = std::string(hook_name(hook));
+  hop.hook = hook_label(hook);
   hop.detail = table_label(tk);
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
   // Rule texts are rendered once per rule and kept in the table's index.
   auto text_of = [](const RuleRef& ref) -> const text::SharedText& { return ref.index->rule_text(ref.number - 1); };
   hop.rules.reserve(r.matched.size());
-  for (const auto& ref : r.matched) hop.rules.push_back({std::string(ref.table), ref.index->name, ref.number, text_of(ref)});
+  const text::SharedText& table_text = table_label(tk);
+  for (const auto& ref : r.matched) hop.rules.push_back({table_text, ref.index->name, ref.number, text_of(ref)});
   close_hop(hop);
 
   Decision d;
@@ -108,7 +119,7 @@ bool PacketEngine::apply_decision(Pass& pass, NfHook hook, std::uint32_t mark_be
   };
   auto nat_hop = [&](HopAction action) {
     trace::Hop& nat = open_hop(p.id, pass.ns, pass.in, action, t);
-    nat.hook = std::string(hook_name(hook));
+    nat.hook = hook_label(hook);
     nat.before = std::move(before);
     nat.packet = p;
     nat.detail = d.decided;

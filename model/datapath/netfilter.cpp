@@ -81,17 +81,4 @@ Netfilter::Netfilter() {
   }
 }
 
-Table& Netfilter::table(NfTableKind k) {
-  switch (k) {
-    case NfTableKind::Raw: return raw;
-    case NfTableKind::Mangle: return mangle;
-    case NfTableKind::Nat: return nat;
-    case NfTableKind::Filter: return filter;
-  }
-  assert(false && "unknown table kind");
-  return filter;
-}
-
-const Table& Netfilter::table(NfTableKind k) const { return const_cast<Netfilter*>(this)->table(k); }
-
 }  // namespace packetwalk::model::datapath

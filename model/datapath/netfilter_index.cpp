@@ -15,7 +15,7 @@ std::uint32_t index_key(net::Protocol proto, net::Port dport) {
   return (std::uint32_t{static_cast<std::uint8_t>(proto)} << 16) | dport;
 }
 
-const text::SharedText& ChainIndex::rule_text(std::size_t i) const {
+const text::SharedText& ChainIndex::render_rule_text(std::size_t i) const {
   if (text.size() != chain->rules.size()) text.assign(chain->rules.size(), text::SharedText());
   if (text[i].empty()) text[i] = rule_to_string(chain->name, chain->rules[i]);
   return text[i];
@@ -97,9 +97,8 @@ std::shared_ptr<const TableIndex> build(const Table& table) {
 
 }  // namespace
 
-const TableIndex& table_index(const Table& table) {
-  if (!table.index_cache || table.index_cache->owner != &table || table.index_cache->chain_count != table.chains.size())
-    table.index_cache = build(table);
+const TableIndex& rebuild_table_index(const Table& table) {
+  table.index_cache = build(table);
   return *table.index_cache;
 }
 

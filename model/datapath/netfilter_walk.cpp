@@ -34,7 +34,7 @@ struct ModuleMatcher {
   bool operator()(const MarkMatch& m) const { return ((packet.mark & m.mask) == m.value) != m.negate; }
   bool operator()(const AddrTypeMatch& m) const {
     if (m.type != "LOCAL") return m.negate;  // only LOCAL is modelled; others never match
-    bool local = env.is_local_address(m.source ? packet.src : packet.dst);
+    bool local = env.is_local_address(env.context, m.source ? packet.src : packet.dst);
     return local != m.negate;
   }
   bool operator()(const StatisticMatch& m) const {
@@ -54,7 +54,7 @@ struct ModuleMatcher {
     return true;
   }
   bool operator()(const ConntrackMatch& m) const { return ((packet_ct_bits(in) & m.states) != 0) != m.negate; }
-  bool operator()(const SetMatch& m) const { return env.set_contains(m, packet) != m.negate; }
+  bool operator()(const SetMatch& m) const { return env.set_contains(env.context, m, packet) != m.negate; }
   bool operator()(const NfacctMatch&) const { return true; }
   bool operator()(const PhysdevMatch& m) const { return in.bridged == m.is_bridged ? !m.negate : m.negate; }
 };
@@ -97,6 +97,7 @@ void walk(const Table& table, const WalkInput& in, net::Packet& packet, const Wa
   Frame stack[kMaxDepth];
   std::size_t depth = 0;
   std::uint32_t index_pos = 0;
+  const std::string_view table_text = table_name(table.kind);
   std::optional<CandidateCursor> cursor;
   if (skip) cursor.emplace(*chain, packet);
 
@@ -127,7 +128,7 @@ void walk(const Table& table, const WalkInput& in, net::Packet& packet, const Wa
     apply_side_effects(rule, packet, env);
     // One allocation for the usual KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP -> KUBE-MARK-MASQ run.
     if (result.matched.capacity() == 0) result.matched.reserve(8);
-    RuleRef ref{table_name(table.kind), chain->chain->name, here + 1, chain};
+    RuleRef ref{table_text, chain->chain->name, here + 1, chain};
 
     auto finish = [&](WalkVerdict v) {
       result.verdict = v;

@@ -40,6 +40,8 @@ NetnsId Topology::add_netns(NetnsKind kind, std::string name, std::string node) 
   ns.kind = kind;
   ns.name = std::move(name);
   ns.node = std::move(node);
+  ns.name_text = ns.name;
+  ns.node_text = ns.node;
   netns_by_name_.emplace(ns.name, ns.id);
   netns_.push_back(std::move(ns));
   return netns_.back().id;
@@ -50,6 +52,7 @@ IfaceId Topology::add_interface(NetnsId ns, std::string name, IfaceKind kind) {
   i.id = static_cast<IfaceId>(ifaces_.size());
   i.netns = ns;
   i.name = std::move(name);
+  i.name_text = i.name;
   i.kind = kind;
   i.mac = net::MacAddress{next_mac_++};
   if (kind == IfaceKind::Loopback) {

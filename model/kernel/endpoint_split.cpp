@@ -90,7 +90,7 @@ EndpointSplit nft_split(const datapath::Topology& topology, const trace::Trace& 
     for (const auto& hop : leg.hops) {
       for (const auto& hit : hop.rules) {
         if (chain || hit.table.find(' ') == std::string::npos) continue;
-        auto ns = topology.find_netns(hop.netns);
+        auto ns = topology.find_netns(hop.netns.view());
         if (!ns) continue;
         const auto family = hit.table.substr(0, hit.table.find(' '));
         const auto* tab = topology.netns(*ns).nft.find(family, hit.table.substr(hit.table.find(' ') + 1));

@@ -24,7 +24,7 @@ constexpr int kSynAckRetries = 5;
 std::string local_send_error(const trace::Trace& t) {
   if (t.legs.empty()) return "";
   // A copy: the conditional's two sides only meet as a temporary std::string (clang -Wdangling-gsl).
-  const std::string sender = t.legs.front().hops.empty() ? std::string() : t.legs.front().hops.front().netns;
+  const std::string sender = t.legs.front().hops.empty() ? std::string() : t.legs.front().hops.front().netns.str();
   for (const auto& hop : t.legs.front().hops) {
     if (hop.action == trace::HopAction::Transmit || hop.netns != sender) return "";
     if (hop.action != trace::HopAction::Drop) continue;

@@ -15,7 +15,7 @@ std::string routing_loop(const Trace& trace) {
     std::vector<const Hop*> routes;
     for (const auto& hop : leg.hops) {
       if (hop.action != HopAction::Route) continue;
-      const auto key = std::make_tuple(std::string_view(hop.netns), hop.detail.view(), hop.packet.dst.value());
+      const auto key = std::make_tuple(hop.netns.view(), hop.detail.view(), hop.packet.dst.value());
       auto [it, fresh] = seen.emplace(key, routes.size());
       if (fresh) {
         routes.push_back(&hop);

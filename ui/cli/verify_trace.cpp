@@ -25,7 +25,7 @@ std::vector<NodePath> model_rule_path(const model::trace::Trace& t) {
     if (hop.action != model::trace::HopAction::Netfilter) continue;
     for (const auto& r : hop.rules) {
       // iptables tables are named bare ("nat"); nftables ones with their family ("ip kube-proxy").
-      const std::string table = r.table.find(' ') == std::string::npos ? "ip " + r.table : r.table;
+      const std::string table = r.table.find(' ') == std::string::npos ? "ip " + r.table : r.table.str();
       out.back().steps.push_back({table + " " + r.chain, r.text});
     }
   }

@@ -18,7 +18,7 @@ std::string packet_addresses(const model::net::Packet& p) {
 }
 
 std::string hop_place(const model::trace::Hop& h) {
-  std::string w = h.netns.empty() ? std::string("-") : h.netns;
+  std::string w = h.netns.empty() ? std::string("-") : h.netns.str();
   if (!h.iface.empty()) w += " " + h.iface;
   return w;
 }

@@ -31,7 +31,7 @@ std::string replay_dump(const ProbeView& p, std::size_t hop) {
   const LegSpan& l = p.legs[f.leg];
   const auto& h = p.hop(hop);
   out << "hop " << hop << " of " << p.hops.size() - 1 << ": leg " << f.leg + 1 << " (" << leg_kind(l) << ") at " << at(f.t_ns) << "  "
-      << (h.node.empty() ? std::string("-") : h.node) << "  " << f.place << "\n";
+      << (h.node.empty() ? std::string("-") : h.node.str()) << "  " << f.place << "\n";
   out << "  " << f.summary << "\n";
   if (h.before) {
     // The rows the inspector highlights: what this hop rewrote.

@@ -59,10 +59,10 @@ void flatten_trace(const dp::Topology& topo, const Scene& scene, ProbeView& v, c
       f.leg = leg_index;
       f.index = k;
       f.t_ns = offset_ns + h.time.count_ns();
-      if (auto ns = topo.find_netns(h.netns)) {
+      if (auto ns = topo.find_netns(h.netns.view())) {
         f.netns = *ns;
         if (!h.iface.empty())
-          if (auto i = topo.find_iface(*ns, h.iface)) f.iface = *i;
+          if (auto i = topo.find_iface(*ns, h.iface.view())) f.iface = *i;
       }
       f.anchor = scene.anchor(f.netns, f.iface);
       if (k > 0) {

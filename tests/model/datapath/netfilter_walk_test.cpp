@@ -16,8 +16,8 @@ struct WalkFixture : ::testing::Test {
   WalkInput in;
 
   void SetUp() override {
-    env.is_local_address = [](net::Ipv4Address a) { return a == *net::Ipv4Address::parse("192.168.0.11"); };
-    env.set_contains = [](const SetMatch&, const net::Packet&) { return false; };
+    env.is_local_address = [](const void*, net::Ipv4Address a) { return a == *net::Ipv4Address::parse("192.168.0.11"); };
+    env.set_contains = [](const void*, const SetMatch&, const net::Packet&) { return false; };
     env.random = &streams.stream("test");
     env.recent = &recent;
     packet.src = *net::Ipv4Address::parse("10.244.0.5");

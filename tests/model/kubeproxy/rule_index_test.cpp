@@ -154,8 +154,8 @@ TEST(RuleIndex, IndexedWalkEqualsInOrderWalk) {
     RecentTable recent_a, recent_b;
     WalkEnvironment ea, eb;
     for (auto* e : {&ea, &eb}) {
-      e->is_local_address = [](net::Ipv4Address) { return false; };
-      e->set_contains = [](const SetMatch&, const net::Packet&) { return false; };
+      e->is_local_address = [](const void*, net::Ipv4Address) { return false; };
+      e->set_contains = [](const void*, const SetMatch&, const net::Packet&) { return false; };
     }
     ea.random = &ra.stream("kube-proxy");
     eb.random = &rb.stream("kube-proxy");
@@ -199,8 +199,8 @@ TEST(RuleIndex, SkipsButCountsRules) {
   jump.target = JumpTarget{"KUBE-SERVICES", false};
   t.append("PREROUTING", jump);
   WalkEnvironment env;
-  env.is_local_address = [](net::Ipv4Address) { return false; };
-  env.set_contains = [](const SetMatch&, const net::Packet&) { return false; };
+  env.is_local_address = [](const void*, net::Ipv4Address) { return false; };
+  env.set_contains = [](const void*, const SetMatch&, const net::Packet&) { return false; };
   net::Packet p;
   p.dst = vip(4321);
   p.dport = 80;

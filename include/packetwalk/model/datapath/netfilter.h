@@ -119,8 +119,17 @@ struct Netfilter {
   Table nat{NfTableKind::Nat, {}};
   Table filter{NfTableKind::Filter, {}};
   Netfilter();  // creates the built-in chains of each table
-  Table& table(NfTableKind k);
-  const Table& table(NfTableKind k) const;
+  // Inline: the engine asks for a table at every hook a packet passes, a hundred times a trace.
+  Table& table(NfTableKind k) {
+    switch (k) {
+      case NfTableKind::Raw: return raw;
+      case NfTableKind::Mangle: return mangle;
+      case NfTableKind::Nat: return nat;
+      case NfTableKind::Filter: break;
+    }
+    return filter;
+  }
+  const Table& table(NfTableKind k) const { return const_cast<Netfilter*>(this)->table(k); }
 };
 
 // The built-in chains a table has at a hook (e.g. nat has no FORWARD).

@@ -38,7 +38,14 @@ struct ChainIndex {
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_port;     // (proto, dport)
   std::vector<std::uint32_t> always;                                          // unkeyed rules
 
-  const text::SharedText& rule_text(std::size_t i) const;
+  // Rendered on first use, then shared. The check is inline: every matched rule of a trace asks.
+  const text::SharedText& rule_text(std::size_t i) const {
+    if (i < text.size() && !text[i].empty()) return text[i];
+    return render_rule_text(i);
+  }
+
+ private:
+  const text::SharedText& render_rule_text(std::size_t i) const;
 };
 
 struct TableIndex {
@@ -60,8 +67,14 @@ struct TableIndex {
 
 inline constexpr std::size_t kIndexedChainLength = 16;
 
-// The table's cache, built (or rebuilt) when missing or stale.
-const TableIndex& table_index(const Table& table);
+// The table's cache, built (or rebuilt) when missing or stale. The freshness check is inline:
+// the engine asks at every hook a packet passes, and the answer is nearly always "fresh".
+const TableIndex& rebuild_table_index(const Table& table);
+inline const TableIndex& table_index(const Table& table) {
+  const TableIndex* index = table.index_cache.get();
+  if (index && index->owner == &table && index->chain_count == table.chains.size()) return *index;
+  return rebuild_table_index(table);
+}
 
 // The cursor over one chain's candidates for one packet. next(i) gives the first candidate rule at
 // or after position i, or the chain length when none is left.

@@ -5,7 +5,6 @@
 // with the printed rules.
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,9 +24,12 @@ struct RecentTable {
 };
 
 // What the walker needs to know about the world besides the rules. All fields must be set.
+// The questions are plain function pointers with a context, not std::function: the engine sets up
+// an environment for every table it walks, a couple of dozen times per trace.
 struct WalkEnvironment {
-  std::function<bool(net::Ipv4Address)> is_local_address;  // addrtype LOCAL
-  std::function<bool(const SetMatch&, const net::Packet&)> set_contains;  // ipset lookups (IPVS mode)
+  bool (*is_local_address)(const void* context, net::Ipv4Address address) = nullptr;  // addrtype LOCAL
+  bool (*set_contains)(const void* context, const SetMatch& m, const net::Packet& p) = nullptr;  // ipsets (IPVS mode)
+  const void* context = nullptr;
   sim::RandomStream* random = nullptr;                      // statistic --mode random
   RecentTable* recent = nullptr;
   sim::Time now;

@@ -35,6 +35,7 @@ struct Interface {
   IfaceId id = kNone;
   NetnsId netns = kNone;
   std::string name;
+  text::SharedText name_text;    // the same name, shared by every trace hop at this device (set with name)
   IfaceKind kind = IfaceKind::Ethernet;
   net::MacAddress mac;
   std::vector<net::Cidr> addresses;  // address with its prefix length, e.g. 10.244.0.1/24
@@ -108,6 +109,9 @@ struct Netns {
   NetnsKind kind = NetnsKind::Pod;
   std::string name;      // "node-1", "default/web-app"
   std::string node;      // the node it lives on ("" for external hosts)
+  // The same two names, shared by every trace hop in this namespace (set with them: names never
+  // change once created).
+  text::SharedText name_text, node_text;
   std::vector<IfaceId> interfaces;
   RouteTable routes;
   Netfilter netfilter;

@@ -59,7 +59,7 @@ std::string_view drop_reason_name(DropReason r);
 // The chain name and rule text are shared with the table's index, where each is rendered once:
 // a hop copies references, not the text.
 struct RuleHit {
-  std::string table;        // "nat"
+  text::SharedText table;   // "nat"
   text::SharedText chain;   // "KUBE-SVC-OWI7UARKUR7M6OTH"
   std::size_t number = 0;   // 1-based position in the chain
   text::SharedText text;    // the rule as `iptables-save` prints it
@@ -70,14 +70,16 @@ struct Hop {
   // from zero-filling the whole hop first, as value-initialisation of an aggregate does.
   Hop() noexcept {}  // NOLINT(modernize-use-equals-default): `= default` would bring the zero-fill back
   sim::Time time;
-  std::string node;    // "node-1"; "" outside the cluster
-  std::string netns;   // "node-1" (root netns) or "default/web-app"
-  std::string iface;   // "eth0", "cni0", "flannel.1"; "" when not at a device
+  // The place names are shared with the topology, which renders each once (a trace names the
+  // same few namespaces and devices in every hop): a hop copies references, not characters.
+  text::SharedText node;    // "node-1"; "" outside the cluster
+  text::SharedText netns;   // "node-1" (root netns) or "default/web-app"
+  text::SharedText iface;   // "eth0", "cni0", "flannel.1"; "" when not at a device
   HopAction action = HopAction::Send;
   net::Packet packet;                 // the packet after this hop's action
   BoxedOptional<net::Packet> before;  // the packet before it, when the hop changed headers (boxed: few hops have one)
   text::SharedText detail;            // route / rule / hook name as the tools print it (often shared)
-  std::string hook;                   // "PREROUTING" etc. for netfilter hops
+  text::SharedText hook;              // "PREROUTING" etc. for netfilter hops (one shared copy per hook)
   std::vector<RuleHit> rules;         // rules that matched, in walk order
   std::uint32_t rules_evaluated = 0;  // rules tested at this hook (the node's cost)
   std::uint32_t lookups = 0;          // set/map/IPVS table lookups at this hook (nftables, IPVS)
