@@ -98,8 +98,13 @@ void walk(const Table& table, const WalkInput& in, net::Packet& packet, const Wa
   std::size_t depth = 0;
   std::uint32_t index_pos = 0;
   const std::string_view table_text = table_name(table.kind);
+  // Only chains long enough to be indexed get a cursor; in a short one every rule is a candidate.
   std::optional<CandidateCursor> cursor;
-  if (skip) cursor.emplace(*chain, packet);
+  auto enter = [&](const ChainIndex* c) {
+    if (skip && c->indexed) cursor.emplace(*c, packet);
+    else cursor.reset();
+  };
+  enter(chain);
 
   while (true) {
     const auto& rules = chain->chain->rules;
@@ -117,7 +122,7 @@ void walk(const Table& table, const WalkInput& in, net::Packet& packet, const Wa
       --depth;
       chain = stack[depth].chain;
       index_pos = stack[depth].next;
-      if (skip) cursor.emplace(*chain, packet);
+      enter(chain);
       continue;
     }
     const Rule& rule = rules[index_pos];
@@ -147,7 +152,7 @@ void walk(const Table& table, const WalkInput& in, net::Packet& packet, const Wa
       if (!jump->go_to) stack[depth++] = Frame{chain, index_pos};
       chain = next;
       index_pos = 0;
-      if (skip) cursor.emplace(*chain, packet);
+      enter(chain);
       continue;
     }
     if (std::holds_alternative<ReturnTarget>(rule.target)) {
