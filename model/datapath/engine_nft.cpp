@@ -43,16 +43,17 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   NftWalkResult r = walk_nft_chain(table, entry.chain, in, p, env);
   t += costs_.per_rule * r.rules_evaluated + costs_.per_lookup * r.lookups;
 
-  const std::string table_label = table.family() + " " + table.name();
+  // Names and rule texts are rendered once per table and shared by the hops.
+  const NftTable::TraceTexts& texts = nft_trace_texts(table);
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = hook_label(entry.hook.hook);
-  hop.detail = table_label + " " + chain.name;
+  hop.detail = texts.chain_labels[entry.chain];
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
   hop.lookups = r.lookups;
   hop.rules.reserve(r.matched.size());
   for (const auto& m : r.matched)
-    hop.rules.push_back({table_label, table.chains()[m.chain].name, m.rule + 1,
+    hop.rules.push_back({texts.family_table, texts.chain_names[m.chain], m.rule + 1,
                          nft_matched_text(table, m.chain, m.rule, m.element)});
   close_hop(hop);
 
@@ -70,10 +71,9 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   }
   if (r.decided_by) {
     const auto& ref = *r.decided_by;
-    const NftChain& c = table.chains()[ref.chain];
-    d.decided = "add rule " + table_label + " " + c.name + " " + nft_matched_text(table, ref.chain, ref.rule, ref.element);
+    d.decided = "add rule " + texts.chain_labels[ref.chain] + " " + nft_matched_text(table, ref.chain, ref.rule, ref.element);
   } else {
-    d.decided = "policy drop of " + table_label + " " + chain.name;
+    d.decided = "policy drop of " + texts.chain_labels[entry.chain];
   }
   return apply_decision(pass, entry.hook.hook, mark_before, d, p, t, out_iface);
 }

@@ -126,7 +126,7 @@ void NftTable::link() {
       s.index.emplace(s.elements[i].key, i);
     }
   }
-  text_cache.clear();
+  text_cache = TraceTexts{};
   linked_ = true;
 }
 

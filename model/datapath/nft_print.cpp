@@ -207,19 +207,10 @@ std::string nft_element_text(const NftSet& set, const NftElement& e) {
   return out;
 }
 
-const std::string& nft_rule_text_cached(const NftTable& table, std::uint32_t chain, std::uint32_t rule) {
-  auto& cache = table.text_cache;
-  if (cache.size() != table.chains().size()) cache.assign(table.chains().size(), {});
-  auto& texts = cache[chain];
-  const auto& rules = table.chains()[chain].rules;
-  if (texts.size() != rules.size()) texts.assign(rules.size(), std::string());
-  if (texts[rule].empty()) texts[rule] = nft_rule_text(rules[rule]);
-  return texts[rule];
-}
-
-std::string nft_matched_text(const NftTable& table, std::uint32_t chain, std::uint32_t rule, std::int32_t element) {
+namespace {
+// The rule's text with the verdict-map element or numgen slot that decided.
+std::string render_matched(const NftTable& table, std::uint32_t chain, std::uint32_t rule, std::int32_t element) {
   std::string out = nft_rule_text_cached(table, chain, rule);
-  if (element < 0) return out;
   for (const auto& e : table.chains()[chain].rules[rule].exprs) {
     if (const auto* m = std::get_if<NftVmapLookup>(&e)) {
       const NftSet& map = table.sets()[m->map_index];
@@ -232,6 +223,42 @@ std::string nft_matched_text(const NftTable& table, std::uint32_t chain, std::ui
     }
   }
   return out;
+}
+}  // namespace
+
+namespace {
+// The table's cache (mutable: filled while the table is only read), with its names rendered.
+NftTable::TraceTexts& trace_texts(const NftTable& table) {
+  auto& cache = table.text_cache;
+  if (cache.chain_names.size() == table.chains().size() && !cache.family_table.empty()) return cache;
+  cache = NftTable::TraceTexts{};
+  cache.family_table = table.family() + " " + table.name();
+  for (const auto& c : table.chains()) {
+    cache.chain_names.emplace_back(c.name);
+    cache.chain_labels.emplace_back(cache.family_table + " " + c.name);
+    cache.rules.emplace_back(c.rules.size());
+  }
+  return cache;
+}
+}  // namespace
+
+const NftTable::TraceTexts& nft_trace_texts(const NftTable& table) { return trace_texts(table); }
+
+const text::SharedText& nft_rule_text_cached(const NftTable& table, std::uint32_t chain, std::uint32_t rule) {
+  auto& texts = trace_texts(table).rules[chain];
+  const auto& rules = table.chains()[chain].rules;
+  if (texts.size() != rules.size()) texts.assign(rules.size(), text::SharedText());
+  if (texts[rule].empty()) texts[rule] = nft_rule_text(rules[rule]);
+  return texts[rule];
+}
+
+const text::SharedText& nft_matched_text(const NftTable& table, std::uint32_t chain, std::uint32_t rule,
+                                         std::int32_t element) {
+  if (element < 0) return nft_rule_text_cached(table, chain, rule);
+  auto& matched = trace_texts(table).matched;
+  auto [it, fresh] = matched.try_emplace({chain, rule, element});
+  if (fresh) it->second = render_matched(table, chain, rule, element);
+  return it->second;
 }
 
 std::string nft_rule_text(const NftRule& rule) {

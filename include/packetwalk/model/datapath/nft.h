@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -24,6 +25,7 @@
 
 #include "packetwalk/model/datapath/netfilter.h"
 #include "packetwalk/model/net/ip.h"
+#include "packetwalk/model/text/shared_text.h"
 
 namespace packetwalk::model::datapath {
 
@@ -192,8 +194,16 @@ public:
   void link();
   bool linked() const { return linked_; }
 
-  // Rendered rule texts, by chain and rule (filled on demand by nft_rule_text_cached).
-  mutable std::vector<std::vector<std::string>> text_cache;
+  // The texts traces repeat, rendered once (by nft_trace_texts and nft_matched_text in
+  // nft_print.h) and shared by every hop that shows them. link() drops them.
+  struct TraceTexts {
+    text::SharedText family_table;                        // "ip kube-proxy"
+    std::vector<text::SharedText> chain_names;            // by chain: "services"
+    std::vector<text::SharedText> chain_labels;           // by chain: "ip kube-proxy services"
+    std::vector<std::vector<text::SharedText>> rules;     // by chain and rule, rendered on first use
+    std::map<std::tuple<std::uint32_t, std::uint32_t, std::int32_t>, text::SharedText> matched;  // rule with its element
+  };
+  mutable TraceTexts text_cache;
 
 private:
   std::string family_ = "ip";

@@ -32,10 +32,13 @@ std::string nft_add_rule_text(const NftTable& table, const NftChain& chain, cons
 // A map or set element: "10.96.0.10 . udp . 53 : goto service-...", "10.96.0.1".
 std::string nft_element_text(const NftSet& set, const NftElement& element);
 
+// The table's trace texts (names and labels of the table and its chains), rendered on first use.
+const NftTable::TraceTexts& nft_trace_texts(const NftTable& table);
 // What a rule matched, for traces: the rule text, plus "  # " and the verdict-map element (or
-// numgen slot) that gave the verdict when `element` >= 0. Cached per rule in the table.
-const std::string& nft_rule_text_cached(const NftTable& table, std::uint32_t chain, std::uint32_t rule);
-std::string nft_matched_text(const NftTable& table, std::uint32_t chain, std::uint32_t rule, std::int32_t element);
+// numgen slot) that gave the verdict when `element` >= 0. Rendered once and kept in the table.
+const text::SharedText& nft_rule_text_cached(const NftTable& table, std::uint32_t chain, std::uint32_t rule);
+const text::SharedText& nft_matched_text(const NftTable& table, std::uint32_t chain, std::uint32_t rule,
+                                         std::int32_t element);
 
 // "type nat hook prerouting priority dstnat; policy accept;"
 std::string nft_base_chain_text(const NftBaseHook& hook);
