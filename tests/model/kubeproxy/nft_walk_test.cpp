@@ -132,6 +132,25 @@ TEST(NftWalk, MatchedTextShowsTheElement) {
             "ip daddr . meta l4proto . th dport vmap @service-ips  # 10.96.0.10 . tcp . 80 : goto svc");
 }
 
+// Traces share these texts, rendered once per table: each numgen slot keeps its own text, and a
+// table changed and linked again shows its new rules, not the texts cached before.
+TEST(NftWalk, MatchedTextsAreKeptPerElementAndDroppedByLink) {
+  Fixture f;
+  const auto svc = *f.t.chain_position("svc");
+  EXPECT_EQ(nft_matched_text(f.t, svc, 2, 0), "numgen random mod 2 vmap { 0 : goto ep0, 1 : goto ep1 }  # 0 : goto ep0");
+  EXPECT_EQ(nft_matched_text(f.t, svc, 2, 1), "numgen random mod 2 vmap { 0 : goto ep0, 1 : goto ep1 }  # 1 : goto ep1");
+  EXPECT_EQ(nft_matched_text(f.t, svc, 2, 0), "numgen random mod 2 vmap { 0 : goto ep0, 1 : goto ep1 }  # 0 : goto ep0");
+  EXPECT_EQ(nft_trace_texts(f.t).chain_labels[svc], "ip kube-proxy svc");
+  const std::string old_first = nft_matched_text(f.t, svc, 0, 0);  // cached under the key asked again below
+  EXPECT_EQ(old_first.find("numgen"), std::string::npos);
+
+  f.t.flush_chain("svc");
+  f.t.add_rule("svc", NftRule{{NftNumgenVmap{{go("ep1"), go("ep0")}}}, ""});
+  f.t.link();
+  EXPECT_EQ(nft_matched_text(f.t, svc, 0, 0), "numgen random mod 2 vmap { 0 : goto ep1, 1 : goto ep0 }  # 0 : goto ep1");
+  EXPECT_EQ(nft_rule_text_cached(f.t, svc, 0), "numgen random mod 2 vmap { 0 : goto ep1, 1 : goto ep0 }");
+}
+
 TEST(NftWalk, LinkRejectsMissingChains) {
   NftTable t{"ip", "x"};
   t.add_rule("a", NftRule{{jump("nowhere")}, ""});
