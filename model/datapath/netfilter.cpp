@@ -4,7 +4,6 @@
 #include "packetwalk/model/datapath/netfilter.h"
 
 #include <array>
-#include <cassert>
 #include <utility>
 
 namespace packetwalk::model::datapath {

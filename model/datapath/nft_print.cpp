@@ -224,9 +224,7 @@ std::string render_matched(const NftTable& table, std::uint32_t chain, std::uint
   }
   return out;
 }
-}  // namespace
 
-namespace {
 // The table's cache (mutable: filled while the table is only read), with its names rendered.
 NftTable::TraceTexts& trace_texts(const NftTable& table) {
   auto& cache = table.text_cache;
