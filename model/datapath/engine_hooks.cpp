@@ -73,10 +73,10 @@ void PacketEngine::apply_established_nat(Pass& pass, NfHook hook, net::Packet& p
   if (!rewrites) return;
   net::Packet before = p;
   // The four texts are shared by every hop that shows them.
-  static const text::SharedText kDnat("conntrack: DNAT of an established connection");
-  static const text::SharedText kUnSnat("conntrack: reply un-SNAT (restores the client address)");
-  static const text::SharedText kSnat("conntrack: SNAT of an established connection");
-  static const text::SharedText kUnDnat("conntrack: reply un-DNAT (restores the Service address)");
+  static const text::SharedText kDnat = text::SharedText::interned("conntrack: DNAT of an established connection");
+  static const text::SharedText kUnSnat = text::SharedText::interned("conntrack: reply un-SNAT (restores the client address)");
+  static const text::SharedText kSnat = text::SharedText::interned("conntrack: SNAT of an established connection");
+  static const text::SharedText kUnDnat = text::SharedText::interned("conntrack: reply un-DNAT (restores the Service address)");
   const text::SharedText* what = nullptr;
   if (dst_hook) {
     if (original && e.dnat) {

@@ -22,7 +22,7 @@ std::string endpoint_text(const IpvsRealServer& rs) {
 // both hooks it runs at (FORWARD for pods' connections, LOCAL_IN for the node's own); returns
 // the hop to report, or nothing when the packet belongs to no IPVS connection.
 std::optional<trace::Hop> unnat_reply(const Topology& topo, const Netns& ns, IfaceId in, net::Packet& p,
-                                      sim::Time t, NfHook hook, const char* detail) {
+                                      sim::Time t, NfHook hook, const text::SharedText& detail) {
   auto vip = ns.ipvs.out(p);
   if (!vip) return std::nullopt;
   trace::Hop hop;
@@ -47,8 +47,9 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return false;
 
   // A reply to a connection this node made to a virtual server: restore the virtual address.
-  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, NfHook::Input,
-                             "IPVS: reply from the real server gets the virtual server's address back")) {
+  static const text::SharedText kUnnatLocal =
+      text::SharedText::interned("IPVS: reply from the real server gets the virtual server's address back");
+  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, NfHook::Input, kUnnatLocal)) {
     publish(std::move(*hop));
     return false;  // delivered locally as usual
   }
@@ -62,14 +63,16 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = hook_label(NfHook::Input);
-  static const text::SharedText kIpvs("IPVS");  // one copy for every IPVS hop
+  static const text::SharedText kIpvs = text::SharedText::interned("IPVS");  // one copy for every IPVS hop
   hop.detail = kIpvs;
   hop.packet = p;
   hop.lookups = choice->existing ? 1 : 2;  // connection table, then the virtual-server table
   if (choice->real_server) {
     const IpvsRealServer& rs = vs.real_servers[*choice->real_server];
-    hop.rules.push_back({"ipvs", vs_text, *choice->real_server + 1,
-                         "-> " + endpoint_text(rs) + " Masq " + std::to_string(rs.weight)});
+    // Interned, like the iptables rule texts: the virtual and real servers bound these texts.
+    static const text::SharedText kIpvsTable = text::SharedText::interned("ipvs");
+    hop.rules.push_back({kIpvsTable, text::SharedText::interned(vs_text), *choice->real_server + 1,
+                         text::SharedText::interned("-> " + endpoint_text(rs) + " Masq " + std::to_string(rs.weight))});
   }
   close_hop(hop);
 
@@ -95,10 +98,11 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   nat.hook = hook_label(NfHook::Input);
   nat.before = std::move(before);
   nat.packet = p;
-  nat.detail = "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
-               (choice->existing ? std::string("connection table")
-                                 : choice->persistence_hit ? std::string("persistence template") : vs.scheduler) +
-               ")";
+  nat.detail = text::SharedText::interned(
+      "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
+      (choice->existing ? std::string("connection table")
+                        : choice->persistence_hit ? std::string("persistence template") : vs.scheduler) +
+      ")");
   close_hop(nat);
 
   // ip_vs_nat_xmit: route to the real server and send the packet out through POSTROUTING.
@@ -117,8 +121,9 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
 void PacketEngine::ipvs_forward_out(Pass& pass, net::Packet& p, sim::Time t) {
   Netns& ns = topology_.netns(pass.ns);
   if (ns.ipvs.empty() || p.protocol == net::Protocol::Icmp) return;
-  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, NfHook::Forward,
-                             "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)")) {
+  static const text::SharedText kUnnatForward = text::SharedText::interned(
+      "IPVS: reply from the real server gets the virtual server's address back (ip_vs_out)");
+  if (auto hop = unnat_reply(topology_, ns, pass.in, p, t, NfHook::Forward, kUnnatForward)) {
     publish(std::move(*hop));
   }
 }

@@ -12,11 +12,16 @@ using trace::HopAction;
 namespace {
 // Built before main, not on first use: a function-local static would test its guard at each of
 // the hundreds of lookups a trace makes.
-const text::SharedText kTableLabels[] = {table_name(NfTableKind::Raw), table_name(NfTableKind::Mangle),
-                                         table_name(NfTableKind::Nat), table_name(NfTableKind::Filter)};
-const text::SharedText kHookLabels[] = {hook_name(NfHook::Prerouting), hook_name(NfHook::Input),
-                                        hook_name(NfHook::Forward), hook_name(NfHook::Output),
-                                        hook_name(NfHook::Postrouting)};
+using text::SharedText;
+const SharedText kTableLabels[] = {SharedText::interned(table_name(NfTableKind::Raw)),
+                                   SharedText::interned(table_name(NfTableKind::Mangle)),
+                                   SharedText::interned(table_name(NfTableKind::Nat)),
+                                   SharedText::interned(table_name(NfTableKind::Filter))};
+const SharedText kHookLabels[] = {SharedText::interned(hook_name(NfHook::Prerouting)),
+                                  SharedText::interned(hook_name(NfHook::Input)),
+                                  SharedText::interned(hook_name(NfHook::Forward)),
+                                  SharedText::interned(hook_name(NfHook::Output)),
+                                  SharedText::interned(hook_name(NfHook::Postrouting))};
 
 bool in_ipset(const void* context, const SetMatch& m, const net::Packet& p) {
   const auto* c = static_cast<const LocalContext*>(context);

@@ -17,7 +17,8 @@ std::uint32_t index_key(net::Protocol proto, net::Port dport) {
 
 const text::SharedText& ChainIndex::render_rule_text(std::size_t i) const {
   if (text.size() != chain->rules.size()) text.assign(chain->rules.size(), text::SharedText());
-  if (text[i].empty()) text[i] = rule_to_string(chain->name, chain->rules[i]);
+  // Interned: a trace holds the text without a count, and only rules some trace matched are rendered.
+  if (text[i].empty()) text[i] = text::SharedText::interned(rule_to_string(chain->name, chain->rules[i]));
   return text[i];
 }
 
@@ -72,7 +73,7 @@ std::shared_ptr<const TableIndex> build(const Table& table) {
   std::size_t i = 0;
   for (const auto& [name, chain] : table.chains) {
     index->chains[i].chain = &chain;
-    index->chains[i].name = name;
+    index->chains[i].name = text::SharedText::interned(name);
     by_chain.emplace(&chain, &index->chains[i]);
     ++i;
   }

@@ -230,10 +230,10 @@ NftTable::TraceTexts& trace_texts(const NftTable& table) {
   auto& cache = table.text_cache;
   if (cache.chain_names.size() == table.chains().size() && !cache.family_table.empty()) return cache;
   cache = NftTable::TraceTexts{};
-  cache.family_table = table.family() + " " + table.name();
+  cache.family_table = text::SharedText::interned(table.family() + " " + table.name());
   for (const auto& c : table.chains()) {
-    cache.chain_names.emplace_back(c.name);
-    cache.chain_labels.emplace_back(cache.family_table + " " + c.name);
+    cache.chain_names.push_back(text::SharedText::interned(c.name));
+    cache.chain_labels.push_back(text::SharedText::interned(cache.family_table + " " + c.name));
     cache.rules.emplace_back(c.rules.size());
   }
   return cache;
@@ -246,7 +246,7 @@ const text::SharedText& nft_rule_text_cached(const NftTable& table, std::uint32_
   auto& texts = trace_texts(table).rules[chain];
   const auto& rules = table.chains()[chain].rules;
   if (texts.size() != rules.size()) texts.assign(rules.size(), text::SharedText());
-  if (texts[rule].empty()) texts[rule] = nft_rule_text(rules[rule]);
+  if (texts[rule].empty()) texts[rule] = text::SharedText::interned(nft_rule_text(rules[rule]));
   return texts[rule];
 }
 
@@ -255,7 +255,7 @@ const text::SharedText& nft_matched_text(const NftTable& table, std::uint32_t ch
   if (element < 0) return nft_rule_text_cached(table, chain, rule);
   auto& matched = trace_texts(table).matched;
   auto [it, fresh] = matched.try_emplace({chain, rule, element});
-  if (fresh) it->second = render_matched(table, chain, rule, element);
+  if (fresh) it->second = text::SharedText::interned(render_matched(table, chain, rule, element));
   return it->second;
 }
 

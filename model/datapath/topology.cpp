@@ -40,8 +40,8 @@ NetnsId Topology::add_netns(NetnsKind kind, std::string name, std::string node) 
   ns.kind = kind;
   ns.name = std::move(name);
   ns.node = std::move(node);
-  ns.name_text = ns.name;
-  ns.node_text = ns.node;
+  ns.name_text = text::SharedText::interned(ns.name);
+  ns.node_text = text::SharedText::interned(ns.node);
   netns_by_name_.emplace(ns.name, ns.id);
   netns_.push_back(std::move(ns));
   return netns_.back().id;
@@ -52,7 +52,7 @@ IfaceId Topology::add_interface(NetnsId ns, std::string name, IfaceKind kind) {
   i.id = static_cast<IfaceId>(ifaces_.size());
   i.netns = ns;
   i.name = std::move(name);
-  i.name_text = i.name;
+  i.name_text = text::SharedText::interned(i.name);
   i.kind = kind;
   i.mac = net::MacAddress{next_mac_++};
   if (kind == IfaceKind::Loopback) {
@@ -202,7 +202,7 @@ const text::SharedText& Topology::describe_route(const Route& r) const {
   if (r.scope_link) out += " scope link";
   if (r.preferred_source) out += " src " + r.preferred_source->to_string();
   if (r.onlink) out += " onlink";
-  return route_text_.emplace(r, std::move(out)).first->second;
+  return route_text_.emplace(r, text::SharedText::interned(out)).first->second;
 }
 
 }  // namespace packetwalk::model::datapath

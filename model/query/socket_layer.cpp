@@ -116,7 +116,7 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
 
   // Replies to our client.
   if (auto it = clients_.find({d.netns, p.tuple().reversed()}); it != clients_.end()) {
-    static const text::SharedText kToClient("delivered to the client socket");  // one copy for every trace
+    static const text::SharedText kToClient = text::SharedText::interned("delivered to the client socket");  // one copy for every trace
     engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, kToClient);
     it->second(p, d.time);
     return;
@@ -141,7 +141,7 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
       return;
     }
     if (auto it = half_open_.find({d.netns, p.tuple()}); it != half_open_.end() && ack && !(p.tcp_flags & net::kRst)) {
-      static const text::SharedText kEstablished("handshake complete: connection established");
+      static const text::SharedText kEstablished = text::SharedText::interned("handshake complete: connection established");
       engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time, kEstablished);
       std::string container = it->second;
       half_open_.erase(it);

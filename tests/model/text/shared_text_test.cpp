@@ -6,6 +6,8 @@
 
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace packetwalk::model::text {
 namespace {
@@ -38,6 +40,35 @@ TEST(SharedText, EmptyAndUnsetAreTheSame) {
   EXPECT_EQ(unset.size(), 0u);
   EXPECT_NE(unset, SharedText("filter"));
   EXPECT_LT(SharedText("filter"), SharedText("nat"));  // ordered by text, as std::string is
+}
+
+// Interned texts are the names a trace repeats in every hop (nodes, namespaces, devices, hooks,
+// chains, routes): one copy per distinct text for the whole process, whoever asks and from which
+// thread (`packetwalk test` builds clusters on several threads at once).
+TEST(SharedText, InternedTextsAreOneCopyPerTextAcrossThreads) {
+  std::string source = "KUBE-SVC-TCOU7JCQXEZGVUNU";
+  const SharedText first = SharedText::interned(source);
+  source.assign("overwritten");  // the pool keeps its own copy, not a view of the caller's string
+  EXPECT_EQ(first, "KUBE-SVC-TCOU7JCQXEZGVUNU");
+  EXPECT_EQ(&SharedText::interned("KUBE-SVC-TCOU7JCQXEZGVUNU").str(), &first.str());
+  EXPECT_NE(&SharedText::interned("KUBE-SVC-ERIFXISQEP7F7OF4").str(), &first.str());
+  EXPECT_TRUE(SharedText::interned("").empty());
+
+  std::vector<const std::string*> seen(2 * 200);
+  auto work = [&](std::size_t offset) {
+    for (std::size_t i = 0; i < 200; ++i) seen[offset + i] = &SharedText::interned("node-" + std::to_string(i)).str();
+  };
+  std::thread other(work, 200);
+  work(0);
+  other.join();
+  for (std::size_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(seen[i], seen[200 + i]) << "node-" << i << " was interned twice";
+    EXPECT_EQ(*seen[i], "node-" + std::to_string(i));
+  }
+  // A copy of an interned text is the same characters, and compares like any other text.
+  const SharedText copy = first;  // NOLINT(performance-unnecessary-copy-initialization): the point
+  EXPECT_EQ(&copy.str(), &first.str());
+  EXPECT_EQ(copy, SharedText(std::string("KUBE-SVC-TCOU7JCQXEZGVUNU")));
 }
 
 }  // namespace

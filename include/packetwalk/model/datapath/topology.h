@@ -177,7 +177,7 @@ public:
   template <class Render>
   const text::SharedText& memo_text(const TextKey& key, Render&& render) const {
     auto it = memo_text_.find(key);
-    if (it == memo_text_.end()) it = memo_text_.emplace(key, text::SharedText(render())).first;
+    if (it == memo_text_.end()) it = memo_text_.emplace(key, text::SharedText::interned(render())).first;
     return it->second;
   }
 

@@ -6,6 +6,12 @@
 //
 // It reads like a const std::string (str(), the implicit conversion, comparisons, <<), so code
 // that prints or searches a rule's text does not change.
+//
+// Names (a node, a network namespace, a device, a hook, a chain, a route) and the texts of rules a
+// trace matched are `interned`: one copy per distinct text for the life of the process, and a
+// SharedText that refers to it holds no count at all. That matters because libstdc++ makes every shared_ptr count change a locked
+// instruction once a process has started a thread (the manifest loader starts one for large
+// manifests), and a trace copies and frees such names several hundred times.
 
 #include <cstddef>
 #include <memory>
@@ -22,6 +28,11 @@ class SharedText {
       : text_(s.empty() ? nullptr : std::make_shared<const std::string>(std::move(s))) {}
   SharedText(const char* s) : SharedText(std::string(s)) {}  // NOLINT(google-explicit-constructor)
   SharedText(std::string_view s) : SharedText(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+
+  // The process's one copy of `s`, kept until the program ends; copying or dropping the result
+  // changes no reference count. Only for texts drawn from a set the inputs bound (names, routes,
+  // the rules of the loaded rulesets): the pool never shrinks. Safe to call from any thread.
+  static SharedText interned(std::string_view s);
 
   const std::string& str() const { return text_ ? *text_ : empty_string(); }
   operator const std::string&() const { return str(); }  // NOLINT(google-explicit-constructor)
@@ -48,6 +59,8 @@ class SharedText {
   friend std::string operator+(const SharedText& a, const char* b) { return a.str() + b; }
 
  private:
+  struct Unowned {};
+  SharedText(Unowned, const std::string* s) : text_(std::shared_ptr<const std::string>(), s) {}  // aliasing, no control block
   static const std::string& empty_string() {
     static const std::string kEmpty;
     return kEmpty;
