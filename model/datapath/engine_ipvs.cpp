@@ -14,10 +14,6 @@ using trace::HopAction;
 
 namespace {
 
-std::string endpoint_text(const IpvsRealServer& rs) {
-  return rs.address.to_string() + ":" + std::to_string(rs.port);
-}
-
 // ip_vs_out: a reply from a real server gets the virtual server's address back. One place for
 // both hooks it runs at (FORWARD for pods' connections, LOCAL_IN for the node's own); returns
 // the hop to report, or nothing when the packet belongs to no IPVS connection.
@@ -60,7 +56,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   const IpvsVirtualServer& vs = ns.ipvs.services()[choice->service];
   t += costs_.ipvs_lookup + (choice->existing ? sim::Time{} : costs_.ipvs_schedule);
 
-  const std::string vs_text = vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
+  const Ipvs::TraceTexts& texts = ns.ipvs.trace_texts(choice->service);
   trace::Hop& hop = open_hop(p.id, pass.ns, pass.in, HopAction::Netfilter, t);
   hop.hook = hook_label(NfHook::Input);
   static const text::SharedText kIpvs = text::SharedText::interned("IPVS");  // one copy for every IPVS hop
@@ -68,11 +64,8 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   hop.packet = p;
   hop.lookups = choice->existing ? 1 : 2;  // connection table, then the virtual-server table
   if (choice->real_server) {
-    const IpvsRealServer& rs = vs.real_servers[*choice->real_server];
-    // Interned, like the iptables rule texts: the virtual and real servers bound these texts.
     static const text::SharedText kIpvsTable = text::SharedText::interned("ipvs");
-    hop.rules.push_back({kIpvsTable, text::SharedText::interned(vs_text), *choice->real_server + 1,
-                         text::SharedText::interned("-> " + endpoint_text(rs) + " Masq " + std::to_string(rs.weight))});
+    hop.rules.push_back({kIpvsTable, texts.service, *choice->real_server + 1, texts.real_servers[*choice->real_server]});
   }
   close_hop(hop);
 
@@ -81,7 +74,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
     // for TCP as for UDP) and the packet dropped.
     pass.abort();
     emit_drop(pass.ns, pass.in, p, t, DropReason::NetfilterReject,
-              "IPVS " + vs_text + " has no real server: ICMP port unreachable (ip_vs_leave)");
+              "IPVS " + texts.service + " has no real server: ICMP port unreachable (ip_vs_leave)");
     send_icmp_error(pass.ns, p, net::IcmpKind::PortUnreachable, t);
     return true;
   }
@@ -98,11 +91,10 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   nat.hook = hook_label(NfHook::Input);
   nat.before = std::move(before);
   nat.packet = p;
-  nat.detail = text::SharedText::interned(
-      "IPVS " + vs_text + " -> " + endpoint_text(rs) + " Masq (" +
-      (choice->existing ? std::string("connection table")
-                        : choice->persistence_hit ? std::string("persistence template") : vs.scheduler) +
-      ")");
+  const auto reason = choice->existing          ? Ipvs::Reason::ConnectionTable
+                     : choice->persistence_hit ? Ipvs::Reason::PersistenceTemplate
+                                               : Ipvs::Reason::Scheduler;
+  nat.detail = texts.dnat[*choice->real_server][static_cast<std::size_t>(reason)];
   close_hop(nat);
 
   // ip_vs_nat_xmit: route to the real server and send the packet out through POSTROUTING.

@@ -24,9 +24,11 @@ void Ipvs::add(IpvsVirtualServer vs) {
                              [](const IpvsVirtualServer& a, const IpvsVirtualServer& b) { return key_of(a) < key_of(b); });
   if (it != services_.end() && key_of(*it) == key_of(vs)) {
     *it = std::move(vs);
+    trace_texts_.clear();
     return;
   }
   services_.insert(it, std::move(vs));
+  trace_texts_.clear();
   // Positions after the insertion point moved: run-time state refers to positions, so a
   // configuration change starts it afresh (kube-proxy programs before any traffic here).
   rr_next_.clear();
@@ -44,8 +46,28 @@ void Ipvs::assign(std::vector<IpvsVirtualServer> all) {
     else unique.push_back(std::move(vs));
   }
   services_ = std::move(unique);
+  trace_texts_.clear();
   rr_next_.clear();
   clear_connections();
+}
+
+const Ipvs::TraceTexts& Ipvs::trace_texts(std::uint32_t service) const {
+  if (trace_texts_.size() != services_.size()) trace_texts_.assign(services_.size(), TraceTexts{});
+  TraceTexts& t = trace_texts_[service];
+  if (!t.service.empty()) return t;
+  const IpvsVirtualServer& vs = services_[service];
+  const std::string vs_text =
+      vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
+  t.service = text::SharedText::interned(vs_text);
+  for (const auto& rs : vs.real_servers) {
+    const std::string endpoint = rs.address.to_string() + ":" + std::to_string(rs.port);
+    t.real_servers.push_back(text::SharedText::interned("-> " + endpoint + " Masq " + std::to_string(rs.weight)));
+    const std::string dnat = "IPVS " + vs_text + " -> " + endpoint + " Masq (";
+    t.dnat.push_back({text::SharedText::interned(dnat + "connection table)"),
+                      text::SharedText::interned(dnat + "persistence template)"),
+                      text::SharedText::interned(dnat + vs.scheduler + ")")});
+  }
+  return t;
 }
 
 std::optional<std::uint32_t> Ipvs::find(net::Protocol p, net::Ipv4Address a, net::Port port) const {

@@ -9,6 +9,7 @@
 // each node steps through its real servers in list order (sorted by address:port), as
 // ip_vs_rr_schedule steps through its destination list.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include "packetwalk/model/net/ip.h"
 #include "packetwalk/model/net/packet.h"
+#include "packetwalk/model/text/shared_text.h"
 #include "packetwalk/sim/time.h"
 
 namespace packetwalk::model::datapath {
@@ -72,6 +74,17 @@ public:
   // Forgets connections and persistence templates (a fresh probe), keeping rr positions.
   void clear_connections();
 
+  // What a trace shows for virtual server `service`: rendered (and interned) the first time a
+  // packet reaches it, kept until add() or assign() changes the table. An IPVS hop names the same
+  // few servers trace after trace, so building these strings per hop was a tenth of its cost.
+  enum class Reason : std::uint8_t { ConnectionTable, PersistenceTemplate, Scheduler };  // why this real server
+  struct TraceTexts {
+    text::SharedText service;                                   // "TCP  10.96.0.10:53 rr"
+    std::vector<text::SharedText> real_servers;                 // "-> 10.244.1.5:53 Masq 1"
+    std::vector<std::array<text::SharedText, 3>> dnat;          // by Reason: "IPVS ... Masq (rr)"
+  };
+  const TraceTexts& trace_texts(std::uint32_t service) const;
+
 private:
   struct Conn {
     std::uint32_t service;
@@ -82,6 +95,7 @@ private:
   std::map<std::pair<std::uint32_t, net::Ipv4Address>, std::pair<std::uint32_t, sim::Time>> templates_;
   std::map<net::FiveTuple, Conn> conns_;                  // by the client's original tuple
   std::map<net::FiveTuple, net::FiveTuple> replies_;      // reply tuple -> original tuple
+  mutable std::vector<TraceTexts> trace_texts_;           // by service; empty `service` = not rendered
 };
 
 // `ipvsadm -Ln` output (ipvsadm 1.31 layout; connection counters are always 0 here).
