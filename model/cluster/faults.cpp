@@ -106,7 +106,7 @@ void remove_kube_proxy_state(datapath::Topology& topology, datapath::NetnsId ns,
     netns.nft.link();
   } else if (mode == "ipvs") {
     netns.ipvs.assign({});
-    std::erase_if(netns.ipsets, [](const auto& entry) { return entry.first.rfind("KUBE-", 0) == 0; });
+    netns.ipsets.erase_if([](const auto& entry) { return entry.first.rfind("KUBE-", 0) == 0; });
     if (auto dummy = topology.find_iface(ns, kubeproxy::kIpvsDummyDevice)) topology.iface(*dummy).addresses.clear();
   }
 }

@@ -25,9 +25,8 @@ const SharedText kHookLabels[] = {SharedText::interned(hook_name(NfHook::Prerout
 
 bool in_ipset(const void* context, const SetMatch& m, const net::Packet& p) {
   const auto* c = static_cast<const LocalContext*>(context);
-  const auto& sets = c->topology->netns(c->ns).ipsets;
-  auto it = sets.find(m.set_name);
-  return it != sets.end() && it->second.matches(m.flags, p);
+  const IpSet* set = c->topology->netns(c->ns).ipsets.resolve(m);
+  return set && set->matches(m.flags, p);
 }
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "packetwalk/model/datapath/ipset.h"
 
+#include <atomic>
+
 namespace packetwalk::model::datapath {
 
 std::string_view ipset_type_name(IpSetType t) {
@@ -45,6 +47,18 @@ int parse_flags(std::string_view flags, bool (&source)[3]) {
 }
 
 }  // namespace
+
+std::uint64_t IpSets::next_generation() {
+  static std::atomic<std::uint64_t> next{1};  // tables are built on several threads (`packetwalk test`)
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+const IpSet* IpSets::resolve_by_name(const SetMatch& m) const {
+  auto it = sets_.find(m.set_name);
+  if (it == sets_.end()) return nullptr;
+  m.resolved = {this, generation_, &it->second};
+  return &it->second;
+}
 
 bool IpSet::matches(std::string_view flags, const net::Packet& p) const {
   bool src[3] = {false, false, false};

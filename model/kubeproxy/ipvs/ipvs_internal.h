@@ -31,7 +31,7 @@ inline const std::string kIPVSSet = "KUBE-IPVS-IPS";
 struct SyncContext {
   const ProxyConfig& config;
   datapath::Netfilter& nf;
-  std::map<std::string, datapath::IpSet>& sets;
+  datapath::IpSets& sets;
   std::uint32_t mark = 0x4000;
 };
 

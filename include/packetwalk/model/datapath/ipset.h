@@ -6,12 +6,17 @@
 // from the packet. Lookups are ordered-set lookups, so large sets (IPVS mode puts every Service
 // in KUBE-CLUSTER-IP) stay cheap.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "packetwalk/model/datapath/netfilter.h"
 #include "packetwalk/model/net/ip.h"
 #include "packetwalk/model/net/packet.h"
 
@@ -55,6 +60,66 @@ struct IpSet {
   // Entry text as `ipset list` prints it: "10.96.0.10,udp:53", "10.244.1.5,tcp:8080,10.244.1.5",
   // "30080".
   std::string entry_text(const IpSetEntry& e) const;
+};
+
+// A network namespace's ipsets by name, in `ipset list` order. A rule's `--match-set NAME` is
+// resolved to its set when a packet first meets the rule and kept, as the kernel keeps the set's
+// index in the rule (see SetMatch::resolved). generation() says whether a kept resolution still
+// holds: it changes whenever a set may have gone (erase_if, or the table copied, moved or
+// assigned), and no two tables ever share a value, so a table built where an old one was is never
+// mistaken for it. Adding a set or changing one's entries keeps every set where it was.
+class IpSets {
+ public:
+  using Map = std::map<std::string, IpSet, std::less<>>;
+
+  IpSets() = default;
+  IpSets(const IpSets& other) : sets_(other.sets_) {}
+  IpSets(IpSets&& other) noexcept : sets_(std::move(other.sets_)) { other.renew(); }
+  IpSets& operator=(const IpSets& other) {
+    sets_ = other.sets_;
+    renew();
+    return *this;
+  }
+  IpSets& operator=(IpSets&& other) noexcept {
+    sets_ = std::move(other.sets_);
+    renew();
+    other.renew();
+    return *this;
+  }
+
+  IpSet& operator[](const std::string& name) { return sets_[name]; }  // created empty when new
+  Map::const_iterator find(std::string_view name) const { return sets_.find(name); }
+  std::size_t count(std::string_view name) const { return sets_.count(name); }
+  const IpSet& at(std::string_view name) const {
+    auto it = sets_.find(name);
+    if (it == sets_.end()) throw std::out_of_range("no ipset " + std::string(name));
+    return it->second;
+  }
+  Map::const_iterator begin() const { return sets_.begin(); }
+  Map::const_iterator end() const { return sets_.end(); }
+  bool empty() const { return sets_.empty(); }
+  std::size_t size() const { return sets_.size(); }
+  template <class Pred>
+  std::size_t erase_if(Pred pred) {
+    renew();
+    return std::erase_if(sets_, pred);
+  }
+  std::uint64_t generation() const { return generation_; }
+  // The set `m` names, or null when there is none: found by name the first time, then from what
+  // `m` kept, while this table's generation stays the same. A missing set is not kept, so a set
+  // created later is found.
+  const IpSet* resolve(const SetMatch& m) const {
+    const SetMatch::Resolved& r = m.resolved;
+    if (r.ipsets == this && r.generation == generation_) return r.set;
+    return resolve_by_name(m);
+  }
+
+ private:
+  const IpSet* resolve_by_name(const SetMatch& m) const;
+  static std::uint64_t next_generation();
+  void renew() { generation_ = next_generation(); }
+  Map sets_;
+  std::uint64_t generation_ = next_generation();
 };
 
 // `ipset list NAME`-like text: Name, Type, Header, References, Number of entries, Members.

@@ -47,7 +47,21 @@ struct RecentMatch {  // -m recent --name N (--rcheck --seconds S --reap | --set
   bool reap = false;
 };
 struct ConntrackMatch { std::uint8_t states = 0; bool negate = false; };
-struct SetMatch { std::string set_name; std::string flags; bool negate = false; };  // -m set --match-set N dst,dst
+struct IpSet;
+struct SetMatch {  // -m set --match-set N dst,dst
+  std::string set_name;
+  std::string flags;
+  bool negate = false;
+  // The set `set_name` found by the last walk, kept like the index the kernel resolves a rule's
+  // set to when the rule is loaded: valid while the namespace's IpSets is the table at `ipsets`
+  // and its generation is `generation` (see IpSets). Not part of the rule as written.
+  struct Resolved {
+    const void* ipsets = nullptr;
+    std::uint64_t generation = 0;
+    const IpSet* set = nullptr;
+  };
+  mutable Resolved resolved;
+};
 struct NfacctMatch { std::string name; };
 struct PhysdevMatch { bool is_bridged = true; bool negate = false; };
 

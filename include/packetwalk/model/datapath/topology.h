@@ -119,7 +119,7 @@ struct Netns {
   RecentTable recent;
   Sysctls sysctls;
   std::map<std::pair<net::Protocol, net::Port>, Listener> listeners;
-  std::map<std::string, IpSet> ipsets;  // name -> set (`-m set --match-set`)
+  IpSets ipsets;                        // name -> set (`-m set --match-set`)
   NftRuleset nft;                       // nftables tables (kube-proxy nftables mode); linked
   Ipvs ipvs;                            // IPVS virtual servers and connection state (IPVS mode)
   bool kube_proxy_running = true;
