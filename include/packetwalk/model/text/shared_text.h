@@ -9,9 +9,10 @@
 //
 // Names (a node, a network namespace, a device, a hook, a chain, a route) and the texts of rules a
 // trace matched are `interned`: one copy per distinct text for the life of the process, and a
-// SharedText that refers to it holds no count at all. That matters because libstdc++ makes every shared_ptr count change a locked
-// instruction once a process has started a thread (the manifest loader starts one for large
-// manifests), and a trace copies and frees such names several hundred times.
+// SharedText that refers to it holds no count at all. That matters because libstdc++ makes every
+// shared_ptr count change a locked instruction once a process has started a thread (the manifest
+// loader starts one for large manifests), and a trace copies and frees such names several hundred
+// times.
 
 #include <cstddef>
 #include <memory>
