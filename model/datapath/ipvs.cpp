@@ -12,6 +12,13 @@ auto key_of(const IpvsVirtualServer& v) { return std::make_tuple(static_cast<int
 
 std::string proto_name(net::Protocol p) { return std::string(net::kube_name(p)); }
 
+// A virtual server as `ipvsadm -Ln` heads it: "TCP  10.96.0.10:53 rr" (+ " persistent 10800").
+std::string virtual_server_line(const IpvsVirtualServer& vs) {
+  return vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
+}
+
+std::string endpoint_text(const IpvsRealServer& rs) { return rs.address.to_string() + ":" + std::to_string(rs.port); }
+
 }  // namespace
 
 std::string IpvsVirtualServer::name() const {
@@ -56,11 +63,10 @@ const Ipvs::TraceTexts& Ipvs::trace_texts(std::uint32_t service) const {
   TraceTexts& t = trace_texts_[service];
   if (!t.service.empty()) return t;
   const IpvsVirtualServer& vs = services_[service];
-  const std::string vs_text =
-      vs.name() + " " + vs.scheduler + (vs.persistent ? " persistent " + std::to_string(vs.timeout_seconds) : "");
+  const std::string vs_text = virtual_server_line(vs);
   t.service = text::SharedText::interned(vs_text);
   for (const auto& rs : vs.real_servers) {
-    const std::string endpoint = rs.address.to_string() + ":" + std::to_string(rs.port);
+    const std::string endpoint = endpoint_text(rs);
     t.real_servers.push_back(text::SharedText::interned("-> " + endpoint + " Masq " + std::to_string(rs.weight)));
     const std::string dnat = "IPVS " + vs_text + " -> " + endpoint + " Masq (";
     t.dnat.push_back({text::SharedText::interned(dnat + "connection table)"),
@@ -138,11 +144,9 @@ std::string ipvsadm_list_text(const Ipvs& ipvs) {
       "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
   char buf[160];
   for (const auto& vs : ipvs.services()) {
-    out += vs.name() + " " + vs.scheduler;
-    if (vs.persistent) out += " persistent " + std::to_string(vs.timeout_seconds);
-    out += "\n";
+    out += virtual_server_line(vs) + "\n";
     for (const auto& rs : vs.real_servers) {
-      const std::string dest = rs.address.to_string() + ":" + std::to_string(rs.port);
+      const std::string dest = endpoint_text(rs);
       std::snprintf(buf, sizeof buf, "  -> %-28s %-7s %-6u %-10u %-10u\n", dest.c_str(), "Masq", rs.weight, 0u, 0u);
       out += buf;
     }
