@@ -4,7 +4,9 @@
 // naming it was first walked.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "packetwalk/model/datapath/ipset.h"
 
@@ -50,9 +52,44 @@ TEST(IpSetResolve, KeptUntilASetMayHaveGoneAndNeverAcrossTables) {
   const IpSets copy = sets;
   EXPECT_EQ(copy.resolve(m), &copy.at("KUBE-CLUSTER-IP"));
   EXPECT_EQ(sets.resolve(m), &sets.at("KUBE-CLUSTER-IP"));
-  // A table moved elsewhere (a node's namespaces growing) is found where it now is.
+  // A table moved elsewhere (a node's namespaces growing) is found where it now is, and the table
+  // it left never hands out the set it no longer owns.
+  const IpSet* kept = sets.resolve(m);  // kept by the rule for `sets`, just before the move
+  ASSERT_EQ(kept, &sets.at("KUBE-CLUSTER-IP"));
   IpSets moved = std::move(sets);
+  EXPECT_NE(sets.resolve(m), kept);  // NOLINT(bugprone-use-after-move): valid, unspecified, and not the owner
   EXPECT_EQ(moved.resolve(m), &moved.at("KUBE-CLUSTER-IP"));
+}
+
+// Assigning a table may reuse the old sets' memory for other sets: nothing kept may survive it.
+TEST(IpSetResolve, AssignmentForgetsWhatRulesKept) {
+  const SetMatch m{"KUBE-LOOP-BACK", "dst,dst,src", false};
+  IpSets sets;
+  sets["KUBE-LOOP-BACK"].add_ip(*net::Ipv4Address::parse("10.244.1.5"));
+  ASSERT_NE(sets.resolve(m), nullptr);
+  IpSets other;
+  other["KUBE-NODE-PORT-TCP"].add_port(30080);
+  sets = other;
+  EXPECT_EQ(sets.resolve(m), nullptr);
+  sets["KUBE-LOOP-BACK"].add_ip(*net::Ipv4Address::parse("10.244.1.5"));
+  ASSERT_EQ(sets.resolve(m), &sets.at("KUBE-LOOP-BACK"));
+  sets = IpSets{};  // moved in
+  EXPECT_EQ(sets.resolve(m), nullptr);
+}
+
+// A table built where an old one was (a cluster rebuilt in the same memory) is not the old table,
+// though it has the same address: the generation tells them apart.
+TEST(IpSetResolve, ANewTableAtAnOldAddressIsNotTheOldTable) {
+  const SetMatch m{"KUBE-CLUSTER-IP", "dst,dst", false};
+  std::optional<IpSets> slot;
+  slot.emplace();
+  (*slot)["KUBE-CLUSTER-IP"].add_ip_port(*net::Ipv4Address::parse("10.96.0.10"), net::Protocol::Udp, 53);
+  const IpSets* first = &*slot;
+  ASSERT_NE(slot->resolve(m), nullptr);
+  slot.reset();
+  slot.emplace();
+  ASSERT_EQ(&*slot, first);
+  EXPECT_EQ(slot->resolve(m), nullptr);  // the old set is gone, whatever the rule kept
 }
 
 }  // namespace
