@@ -74,7 +74,7 @@ void PacketEngine::send_icmp_error(NetnsId netns, const net::Packet& offending, 
   icmp.dst = offending.src;
   icmp.length = 56;
   icmp.dont_fragment = false;
-  icmp.payload_note = "ICMP " + std::string(net::icmp_kind_name(kind));
+  icmp.payload_note = text::SharedText::interned("ICMP " + std::string(net::icmp_kind_name(kind)));  // one text per ICMP kind
   const Route* back = topology_.netns(netns).routes.lookup(offending.src);
   if (back) {
     if (back->preferred_source) {

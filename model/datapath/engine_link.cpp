@@ -38,7 +38,9 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
         return;
       }
       t += costs_.bridge_forward;
-      emit(HopAction::Bridge, o.netns, out, p, t, o.name + " -> " + topology_.iface(port).name);
+      // Keyed as a frame that entered the bridge from the bridge itself (no port ever does).
+      emit(HopAction::Bridge, o.netns, out, p, t,
+           topology_.memo_text({kBridgeText, out, out, port}, [&] { return o.name + " -> " + topology_.iface(port).name; }));
       transmit(port, std::move(p), t);
       return;
     }

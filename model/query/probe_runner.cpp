@@ -118,10 +118,10 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   first.dont_fragment = target.dont_fragment;
   if (target.protocol == net::Protocol::Tcp) {
     first.tcp_flags = net::kSyn;
-    first.payload_note = "SYN";
+    first.payload_note = text::SharedText::interned("SYN");
   } else {
     first.payload = target.payload;
-    first.payload_note = target.payload_note.empty() ? "request" : target.payload_note;
+    first.payload_note = target.payload_note.empty() ? text::SharedText::interned("request") : text::SharedText(target.payload_note);
     if (!target.payload.empty()) first.length = static_cast<std::uint16_t>(28 + target.payload.size());
   }
   result.tuple = first.tuple();
@@ -155,7 +155,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
     syn_rto = syn_rto * 2;
     net::Packet again = first;
     again.id = w.engine.new_packet_id();
-    again.payload_note = "SYN (retransmission " + std::to_string(syn_sent) + ")";
+    again.payload_note = text::SharedText::interned("SYN (retransmission " + std::to_string(syn_sent) + ")");  // at most kSynRetries texts
     w.engine.send(target.from, std::move(again), last_syn);
     syn_timer = true;  // the timer runs on until a SYN-ACK comes or the retries run out
     w.simulator.schedule_at(last_syn + syn_rto, [&]() { resend_syn(); });
@@ -207,7 +207,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
   // The client's ACK to a SYN-ACK (the handshake's third segment, or its repeat).
   auto send_ack = [&, from](const net::Packet& p, sim::Time t, const char* note) {
     net::Packet ack = reply_segment(p, net::kAck);
-    ack.payload_note = note;
+    ack.payload_note = text::SharedText::interned(note);
     w.engine.send(from, std::move(ack), t + w.engine.costs().socket);
   };
   w.sockets.open_client(from, first.tuple(), [&, from](const net::Packet& p, sim::Time t) {
@@ -260,7 +260,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
           net::Packet data = reply_segment(p, net::kPsh | net::kAck);
           data.payload = target.payload;
           data.length = static_cast<std::uint16_t>(52 + target.payload.size());
-          data.payload_note = target.payload_note.empty() ? "data" : target.payload_note;
+          data.payload_note = target.payload_note.empty() ? text::SharedText::interned("data") : text::SharedText(target.payload_note);
           w.engine.send(from, std::move(data), t + w.engine.costs().socket + sim::Time::ns(1));
         }
       }

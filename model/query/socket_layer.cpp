@@ -9,6 +9,13 @@ namespace packetwalk::model::query {
 using trace::DropReason;
 using trace::HopAction;
 
+namespace {
+// The fixed reply notes, one copy each for every trace (see Packet::payload_note).
+const text::SharedText kReplyNote = text::SharedText::interned("reply");
+const text::SharedText kRstNote = text::SharedText::interned("RST");
+const text::SharedText kSynAckNote = text::SharedText::interned("SYN-ACK");
+}  // namespace
+
 bool udp_socket_reports(net::IcmpKind kind) {
   switch (kind) {
     case net::IcmpKind::NetUnreachable:
@@ -30,7 +37,7 @@ void SocketLayer::reset() {
   established_.clear();
 }
 
-void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note,
+void SocketLayer::answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, text::SharedText note,
                          sim::Time t, std::vector<std::uint8_t> payload) {
   net::Packet reply;
   reply.id = engine_.new_packet_id();
@@ -56,7 +63,7 @@ void SocketLayer::resend_syn_acks(sim::Time at, const std::string& note) {
     syn.dst = key.second.dst;
     syn.sport = key.second.sport;
     syn.dport = key.second.dport;
-    answer(key.first, syn, net::kSyn | net::kAck, note, at - engine_.costs().socket);
+    answer(key.first, syn, net::kSyn | net::kAck, text::SharedText::interned(note), at - engine_.costs().socket);
   }
 }
 
@@ -72,7 +79,7 @@ bool SocketLayer::serve(const datapath::LocalDelivery& d, const datapath::Listen
         return true;
       }
     }
-    answer(d.netns, d.packet, reply_flags, "reply", d.time);
+    answer(d.netns, d.packet, reply_flags, kReplyNote, d.time);
     return true;
   }
   AppRequest req;
@@ -88,7 +95,7 @@ bool SocketLayer::serve(const datapath::LocalDelivery& d, const datapath::Listen
     return false;
   }
   net::Packet to = d.packet;
-  answer(d.netns, to, reply_flags, resp.note.empty() ? std::string("reply") : resp.note, d.time + resp.delay - engine_.costs().socket,
+  answer(d.netns, to, reply_flags, resp.note.empty() ? kReplyNote : text::SharedText(resp.note), d.time + resp.delay - engine_.costs().socket,
          std::move(resp.payload));
   return true;
 }
@@ -130,14 +137,14 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
       if (listener == ns.listeners.end()) {
         engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoListener,
                           "nothing listens on TCP port " + std::to_string(p.dport) + ": connection refused");
-        answer(d.netns, p, net::kRst | net::kAck, "RST", d.time);
+        answer(d.netns, p, net::kRst | net::kAck, kRstNote, d.time);
         return;
       }
       engine_.emit(HopAction::Deliver, d.netns, datapath::kNone, p, d.time,
                    "accepted by " + listener->second.container + " listening on TCP " + std::to_string(p.dport));
       half_open_[{d.netns, p.tuple()}] = listener->second.container;
       if (on_accept) on_accept(d.netns, listener->second.container, p);
-      answer(d.netns, p, net::kSyn | net::kAck, "SYN-ACK", d.time);
+      answer(d.netns, p, net::kSyn | net::kAck, kSynAckNote, d.time);
       return;
     }
     if (auto it = half_open_.find({d.netns, p.tuple()}); it != half_open_.end() && ack && !(p.tcp_flags & net::kRst)) {
@@ -161,7 +168,7 @@ void SocketLayer::on_delivery(const datapath::LocalDelivery& d) {
       return;
     }
     engine_.emit_drop(d.netns, datapath::kNone, p, d.time, DropReason::NoSocket, "segment for no connection: answered with RST");
-    answer(d.netns, p, net::kRst, "RST", d.time);
+    answer(d.netns, p, net::kRst, kRstNote, d.time);
     return;
   }
 

@@ -35,7 +35,8 @@ public:
   ServerEvent on_established;  // the final ACK of a handshake reached the server
 
 private:
-  void answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, std::string note, sim::Time t,
+  // `note` names the reply in the trace; the fixed ones ("SYN-ACK", "RST") are interned.
+  void answer(datapath::NetnsId ns, const net::Packet& to, std::uint8_t flags, text::SharedText note, sim::Time t,
               std::vector<std::uint8_t> payload = {});
   // Runs the listener's application on a request; returns false when it stays silent.
   bool serve(const datapath::LocalDelivery& d, const datapath::Listener& listener, std::uint8_t reply_flags);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "packetwalk/model/net/ip.h"
+#include "packetwalk/model/text/shared_text.h"
 
 namespace packetwalk::model::net {
 
@@ -70,7 +71,10 @@ struct Packet {
   std::uint32_t vxlan_vni = 0;     // set on a VXLAN carrier (UDP to port 8472 for Flannel)
   Encapsulated inner;              // the encapsulated packet, when this is a carrier
   std::vector<std::uint8_t> payload;  // application bytes (a DNS message, an HTTP request), if modelled
-  std::string payload_note;        // what the application put in it (e.g. "DNS query A api-server..."), for humans
+  // What the application put in it (e.g. "DNS query A api-server..."), for humans. Shared, not
+  // a string: every hop of a trace keeps a copy of the packet, and the fixed notes ("SYN",
+  // "SYN-ACK") are interned, so copying a packet copies no characters.
+  text::SharedText payload_note;
 
   FiveTuple tuple() const { return {protocol, src, dst, sport, dport}; }
   const Packet& innermost() const { return inner.empty() ? *this : inner.front().innermost(); }
