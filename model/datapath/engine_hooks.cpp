@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "engine_pass.h"
+#include "packetwalk/model/datapath/netfilter_index.h"
 
 namespace packetwalk::model::datapath {
 
@@ -125,9 +126,14 @@ bool PacketEngine::run_hook(Pass& pass, NfHook hook, net::Packet& p, sim::Time& 
   // a NAT at this hook (nf_nat calls the registered nat chains until one sets up a mapping).
   constexpr int kFirst = std::numeric_limits<int>::min();
   constexpr int kLast = std::numeric_limits<int>::max();
-  auto step = [&](NfTableKind tk) { return walk(pass, tk, hook, p, t, out_iface); };
+  const Netns& ns = topology_.netns(pass.ns);
+  // Most tables have nothing at most hooks (a pod's, or raw everywhere): the index says so, and
+  // checking here spares walk() setting up a walk that would return at once.
+  auto step = [&](NfTableKind tk) {
+    return table_index(ns.netfilter.table(tk)).idle[static_cast<int>(hook)] || walk(pass, tk, hook, p, t, out_iface);
+  };
   // Most namespaces have no nftables tables (iptables and IPVS modes, pods): skip the call.
-  const bool no_nft = topology_.netns(pass.ns).nft.empty();
+  const bool no_nft = ns.nft.empty();
   auto nft = [&](int lo, int hi) { return no_nft || run_nft(pass, hook, lo, hi, p, t, out_iface); };
   auto nat = [&]() { return !pass.is_new || pass.nat_bound || step(NfTableKind::Nat); };
   pass.nat_bound = false;

@@ -53,8 +53,8 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   hop.lookups = r.lookups;
   hop.rules.reserve(r.matched.size());
   for (const auto& m : r.matched)
-    hop.rules.push_back({texts.family_table, texts.chain_names[m.chain], m.rule + 1,
-                         nft_matched_text(table, m.chain, m.rule, m.element)});
+    hop.rules.emplace_back(texts.family_table, texts.chain_names[m.chain], m.rule + 1,
+                           nft_matched_text(table, m.chain, m.rule, m.element));
   close_hop(hop);
 
   Decision d;

@@ -83,7 +83,8 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   auto text_of = [](const RuleRef& ref) -> const text::SharedText& { return ref.index->rule_text(ref.number - 1); };
   hop.rules.reserve(r.matched.size());
   const text::SharedText& table_text = table_label(tk);
-  for (const auto& ref : r.matched) hop.rules.push_back({table_text, ref.index->name, ref.number, text_of(ref)});
+  // Built in place: a temporary would copy, move and destroy each of its three texts once more.
+  for (const auto& ref : r.matched) hop.rules.emplace_back(table_text, ref.index->name, ref.number, text_of(ref));
   close_hop(hop);
 
   Decision d;
