@@ -64,7 +64,7 @@ struct IpSet {
 
 // A network namespace's ipsets by name, in `ipset list` order. A rule's `--match-set NAME` is
 // resolved to its set when a packet first meets the rule and kept, as the kernel keeps the set's
-// index in the rule (see SetMatch::resolved). generation() says whether a kept resolution still
+// index in the rule (see SetMatch::resolved). The generation says whether a kept resolution still
 // holds: it changes whenever a set may have gone (erase_if, or the table copied, moved or
 // assigned), and no two tables ever share a value, so a table built where an old one was is never
 // mistaken for it. Adding a set or changing one's entries keeps every set where it was.
@@ -98,13 +98,11 @@ class IpSets {
   Map::const_iterator begin() const { return sets_.begin(); }
   Map::const_iterator end() const { return sets_.end(); }
   bool empty() const { return sets_.empty(); }
-  std::size_t size() const { return sets_.size(); }
   template <class Pred>
   std::size_t erase_if(Pred pred) {
     renew();
     return std::erase_if(sets_, pred);
   }
-  std::uint64_t generation() const { return generation_; }
   // The set `m` names, or null when there is none: found by name the first time, then from what
   // `m` kept, while this table's generation stays the same. A missing set is not kept, so a set
   // created later is found.
