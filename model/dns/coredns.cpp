@@ -67,7 +67,7 @@ std::optional<std::string> apply_rewrite(const RewriteRule& rule, const std::str
     case RewriteMatch::Regex: {
       // CoreDNS matches the pattern as written against request.Name(), which is lower-cased: a
       // pattern with capitals never matches unless it says (?i).
-      const auto m = text::Regex(rule.from).search(name);
+      const auto m = text::Regex::compiled(rule.from).search(name);
       if (!m) return std::nullopt;
       return canonical(substitute_groups(rule.to, *m));
     }
@@ -235,7 +235,7 @@ CoreDnsServer::Outcome CoreDnsServer::serve_block(const ServerBlock& block, std:
       if (rule->answer_auto && names_equal(r.name, produced)) r.name = asked.name;
       if (rule->answer_name) {
         const std::string owner = canonical(r.name);
-        if (const auto m = text::Regex(rule->answer_name->first).search(owner))
+        if (const auto m = text::Regex::compiled(rule->answer_name->first).search(owner))
           r.name = canonical(substitute_groups(rule->answer_name->second, *m));
       }
     }

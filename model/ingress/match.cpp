@@ -32,7 +32,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // A regular expression that must match the whole value, in RE2 syntax as Envoy-based gateways
 // (Istio, Envoy Gateway) run it; an invalid expression matches nothing.
 bool regex_full_match(const std::string& pattern, const std::string& value) {
-  return text::Regex(pattern).full_match(value);
+  return text::Regex::compiled(pattern).full_match(value);
 }
 
 bool value_matches(const HttpValueMatch& m, const std::optional<std::string>& value) {

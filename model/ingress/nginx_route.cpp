@@ -11,13 +11,13 @@ namespace {
 
 bool location_matches(const NginxLocation& l, const std::string& path) {
   if (!l.regex) return ingress_path_matches(l.type, l.path, path);
-  return text::Regex(l.path, {.case_insensitive = true}).search(path, /*anchored_at_start=*/true).has_value();
+  return text::Regex::compiled(l.path, {.case_insensitive = true}).search(path, /*anchored_at_start=*/true).has_value();
 }
 
 // nginx `rewrite "(?i)<path>" <target> break;`: when the location's path (as a regular expression)
 // is found in the URI, the whole URI becomes the target with $1..$9 replaced; the query stays.
 std::string rewrite(const NginxLocation& l, const std::string& path) {
-  const auto m = text::Regex(l.path, {.case_insensitive = true}).search(path);
+  const auto m = text::Regex::compiled(l.path, {.case_insensitive = true}).search(path);
   if (!m) return path;
   std::string out;
   const auto& t = l.policy.rewrite_target;

@@ -3,6 +3,10 @@
 
 #include <re2/re2.h>
 
+#include <map>
+#include <mutex>
+#include <utility>
+
 namespace packetwalk::model::text {
 
 Regex::Regex(std::string_view pattern, Options options) {
@@ -12,6 +16,21 @@ Regex::Regex(std::string_view pattern, Options options) {
   re_ = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), o);
   if (!re_->ok()) error_ = re_->error();
 }
+
+const Regex& Regex::compiled(std::string_view pattern, Options options) {
+  struct Cache {
+    std::mutex mutex;
+    std::map<std::pair<std::string, bool>, Regex, std::less<>> regexes;  // map nodes never move
+  };
+  static Cache* cache = new Cache;  // never destroyed: a static destructor may still match
+  const std::lock_guard lock(cache->mutex);
+  std::pair<std::string, bool> key(pattern, options.case_insensitive);
+  auto it = cache->regexes.find(key);
+  if (it == cache->regexes.end()) it = cache->regexes.emplace(std::move(key), Regex(pattern, options)).first;
+  return it->second;
+}
+
+const Regex& Regex::compiled(std::string_view pattern) { return compiled(pattern, Options{}); }
 
 Regex::~Regex() = default;
 Regex::Regex(Regex&&) noexcept = default;

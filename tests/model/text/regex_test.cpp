@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace packetwalk::model::text {
 namespace {
@@ -51,6 +53,48 @@ TEST(Regex, PatternsThatBacktrackingEnginesChokeOnStillAnswer) {
   EXPECT_FALSE(Regex("/(a|aa)*c").full_match("/" + many));
   const std::string long_path = "/" + std::string(100000, 'a');
   EXPECT_TRUE(Regex("/(a|b)*").full_match(long_path));
+}
+
+TEST(Regex, CompiledIsOneCopyPerPatternAndCaseOption) {
+  // A pattern is compiled once however often a trace matches it; the case option is part of the
+  // pattern's identity, so nginx's case-insensitive copy never answers for a gateway's exact one.
+  const Regex& exact = Regex::compiled("/App(/|$)(.*)");
+  const Regex& again = Regex::compiled(std::string("/App(/|$)(.*)"));
+  const Regex& folded = Regex::compiled("/App(/|$)(.*)", {.case_insensitive = true});
+  EXPECT_EQ(&exact, &again);
+  EXPECT_NE(&exact, &folded);
+  EXPECT_FALSE(exact.full_match("/app/x"));
+  EXPECT_TRUE(folded.full_match("/app/x"));
+  EXPECT_TRUE(exact.full_match("/App/x"));
+
+  // A bad pattern's kept copy still says why and matches nothing.
+  const Regex& bad = Regex::compiled("/api/(v1");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("missing )"), std::string::npos) << bad.error();
+  EXPECT_FALSE(bad.full_match("/api/(v1"));
+}
+
+TEST(Regex, CompiledCopiesAreSharedAcrossThreads) {
+  // `packetwalk test` runs scenarios on several threads: each must get the same copy, and matching
+  // it at once from all of them gives the same answers.
+  constexpr int kThreads = 4;
+  std::vector<const Regex*> seen(kThreads);
+  std::vector<int> matches(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      for (int n = 0; n < 200; ++n) {
+        const Regex& re = Regex::compiled("^/v[0-9]+/items/([a-z]+)$");
+        seen[i] = &re;
+        matches[i] += re.full_match("/v" + std::to_string(n) + "/items/shoe") ? 1 : 0;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kThreads; ++i) {
+    EXPECT_EQ(seen[i], seen[0]);
+    EXPECT_EQ(matches[i], 200);
+  }
 }
 
 }  // namespace

@@ -27,6 +27,14 @@ class Regex {
   Regex(Regex&&) noexcept;
   Regex& operator=(Regex&&) noexcept;
 
+  // The process's one compiled copy of `pattern` with `options`, compiled the first time it is
+  // asked for. A trace matches the same few patterns of the user's manifests request after request
+  // (an HTTPRoute's path, a CoreDNS rewrite); compiling one costs far more than matching it. The
+  // copies live until the program ends, like interned texts (they are bounded by the inputs), and
+  // may be used from several threads at once, as RE2 allows.
+  static const Regex& compiled(std::string_view pattern, Options options);
+  static const Regex& compiled(std::string_view pattern);  // with the default Options
+
   // False when the pattern does not compile; error() then says why, in RE2's words.
   bool ok() const;
   const std::string& error() const { return error_; }
