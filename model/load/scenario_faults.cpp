@@ -93,8 +93,7 @@ std::optional<double> read_number(ParseContext& ctx, const Field& f) {
   return std::nullopt;
 }
 
-// `latency:` of coreDnsSlow and linkDelay: a positive duration, at most 60m (a larger delay is a
-// typo: every timeout in the model is shorter).
+// `latency:` of coreDnsSlow and linkDelay: a positive duration, at most 60m (fault_value_in_range).
 bool read_latency(ParseContext& ctx, const MapReader& m, const Field& parent, FaultSpec& fault) {
   auto latency = m.get("latency");
   if (!latency) {
@@ -103,7 +102,7 @@ bool read_latency(ParseContext& ctx, const MapReader& m, const Field& parent, Fa
   }
   auto s = read_seconds(ctx, *latency);
   if (!s) return false;
-  if (*s > 3600) {
+  if (!fault_value_in_range(FaultKind::LinkDelay, *s)) {  // read_seconds has refused 0 and less
     ctx.error(latency->pos, latency->path, "must be at most 60m, got " + format_seconds(*s));
     return false;
   }
@@ -134,7 +133,7 @@ bool read_percent(ParseContext& ctx, const MapReader& m, const Field& parent, Fa
     v = read_number(ctx, f);
   }
   if (!v) return false;
-  if (!(*v > 0 && *v <= 100)) {
+  if (!fault_value_in_range(FaultKind::LinkLoss, *v)) {
     ctx.error(f.pos, f.path, "must be more than 0 and at most 100, got " + percent_text(*v));
     return false;
   }
@@ -338,6 +337,15 @@ void read_suite_fields(ParseContext& ctx, const MapReader& top, Scenario& s) {
 }
 
 }  // namespace detail
+
+bool fault_value_in_range(FaultKind kind, double value) {
+  switch (kind) {
+    case FaultKind::LinkLoss: return value > 0 && value <= 100;
+    case FaultKind::CoreDnsSlow:
+    case FaultKind::LinkDelay: return value > 0 && value <= kMaxFaultLatencySeconds;
+    default: return false;
+  }
+}
 
 std::optional<double> parse_fault_value(FaultKind kind, const std::string& text, std::string& error) {
   const bool loss = kind == FaultKind::LinkLoss;

@@ -17,7 +17,6 @@ namespace {
 // Diagnostics about a fault planted from the GUI point here rather than into the scenario file.
 const char* const kWhere = "(fault panel)";
 constexpr double kLinkDelaySeconds = 0.05, kCoreDnsSlowSeconds = 2.0, kLinkLossPercent = 30;
-constexpr double kMaxLatencySeconds = 3600;  // the scenario loader's bound on a fault's latency
 
 }  // namespace
 
@@ -36,11 +35,6 @@ double default_fault_value(load::FaultKind kind) {
     case load::FaultKind::LinkLoss: return kLinkLossPercent;
     default: return 0;
   }
-}
-
-bool fault_value_ok(load::FaultKind kind, double value) {
-  if (kind == load::FaultKind::LinkLoss) return value > 0 && value <= 100;
-  return value > 0 && value <= kMaxLatencySeconds;
 }
 
 std::string fault_value_text(load::FaultKind kind, double value) {

@@ -54,10 +54,8 @@ bool fault_takes_value(model::load::FaultKind kind);
 // The fault panel's starting value: 0.05 (50ms), 2 (2s), 30 (%).
 double default_fault_value(model::load::FaultKind kind);
 // A value as the scenario format writes it ("120ms", "2s"; "30%"); load::parse_fault_value reads
-// it back. Latencies are more than 0 and at most 60m, a loss more than 0 and at most 100%.
+// it back. A value set another way (a slider) is checked with load::fault_value_in_range.
 std::string fault_value_text(model::load::FaultKind kind, double value);
-// Whether `value` is within those bounds.
-bool fault_value_ok(model::load::FaultKind kind, double value);
 
 // --fault on the command line, the panel's actions by name: "kubeProxyDown:NODE",
 // "stopKubeProxy:NODE", "linkDown:NODE", "linkDelay:NODE", "linkLoss:NODE", "coreDnsDown",

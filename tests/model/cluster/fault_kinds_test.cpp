@@ -153,6 +153,33 @@ TEST(FaultLoader, AValueTypedOnItsOwnReadsAsInAScenario) {
   EXPECT_THAT(error, HasSubstr("must be more than 0 and at most 100"));
 }
 
+// A value set without text (the GUI's sliders) is held to the loader's bounds by
+// fault_value_in_range: at each bound and just past it, the two agree.
+TEST(FaultLoader, TheBoundsCheckAgreesWithTheLoaderAtEachBound) {
+  struct Case {
+    load::FaultKind kind;
+    const char* text;
+    double value;
+  };
+  const Case cases[] = {
+      {load::FaultKind::LinkLoss, "100", 100},         {load::FaultKind::LinkLoss, "100.5", 100.5},
+      {load::FaultKind::LinkLoss, "0.001", 0.001},     {load::FaultKind::LinkLoss, "0", 0},
+      {load::FaultKind::LinkDelay, "60m", 3600},       {load::FaultKind::LinkDelay, "3601s", 3601},
+      {load::FaultKind::LinkDelay, "1ms", 0.001},      {load::FaultKind::LinkDelay, "0ms", 0},
+      {load::FaultKind::CoreDnsSlow, "3600s", 3600},   {load::FaultKind::CoreDnsSlow, "61m", 3660},
+  };
+  for (const auto& c : cases) {
+    std::string error;
+    const bool loaded = load::parse_fault_value(c.kind, c.text, error).has_value();
+    EXPECT_EQ(load::fault_value_in_range(c.kind, c.value), loaded) << c.text << ": " << error;
+  }
+  EXPECT_TRUE(load::fault_value_in_range(load::FaultKind::LinkLoss, 100));
+  EXPECT_FALSE(load::fault_value_in_range(load::FaultKind::LinkLoss, 100.5));
+  EXPECT_FALSE(load::fault_value_in_range(load::FaultKind::CoreDnsSlow, 0));
+  EXPECT_FALSE(load::fault_value_in_range(load::FaultKind::LinkDelay, 3600.5));
+  EXPECT_FALSE(load::fault_value_in_range(load::FaultKind::KubeProxyDown, 1));  // takes no value
+}
+
 TEST(FaultLoader, AnUnknownNodeIsAnErrorAtTheFault) {
   load::Diagnostics diags;
   auto s = load::load_scenario(write_scenario("unknown", "faults: [{linkDelay: {node: node-9, latency: 1ms}}]\n"), diags);

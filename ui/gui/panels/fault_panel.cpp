@@ -32,7 +32,7 @@ bool FaultPanel::value_slider(load::FaultKind kind, const std::string& node, Fau
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("drag, or Ctrl+click to type a value; a planted fault is planted again on release");
   const double value = static_cast<double>(v) / scale;
   // Replant only when the slider is let go: every change reruns every probe.
-  if (ImGui::IsItemDeactivatedAfterEdit() && fault_value_ok(kind, value) && next.value_of(kind, node))
+  if (ImGui::IsItemDeactivatedAfterEdit() && load::fault_value_in_range(kind, value) && next.value_of(kind, node))
     return next.set_value(kind, node, value);
   return false;
 }
@@ -42,7 +42,7 @@ std::optional<double> FaultPanel::slider_value(load::FaultKind kind, const std::
   auto it = values_.find({static_cast<int>(kind), node});
   if (it == values_.end()) return std::nullopt;
   const double v = static_cast<double>(it->second) / (kind == load::FaultKind::LinkDelay ? 1000.0 : 1.0);
-  return fault_value_ok(kind, v) ? std::optional<double>(v) : std::nullopt;
+  return load::fault_value_in_range(kind, v) ? std::optional<double>(v) : std::nullopt;
 }
 
 void FaultPanel::draw(const Snapshot& snap, const FaultSet& planted, const std::string& effect, UiState& ui) {

@@ -87,6 +87,13 @@ std::string fault_text(const FaultSpec& f);
 // coreDnsSlow: seconds) and `percent:` (linkLoss). nullopt with the loader's message in `error`.
 std::optional<double> parse_fault_value(FaultKind kind, const std::string& text, std::string& error);
 
+// The loader's bounds on a fault's value, kept in one place for it and for anything that sets a
+// value another way (the GUI's sliders): a linkLoss percent more than 0 and at most 100; a
+// coreDnsSlow or linkDelay latency more than 0 seconds and at most 60m (every timeout in the model
+// is shorter, so a larger one is a typo). Kinds without a value have no bounds (false).
+inline constexpr double kMaxFaultLatencySeconds = 3600;
+bool fault_value_in_range(FaultKind kind, double value);
+
 struct LabSpec {
   std::string fix;                  // the fix file, resolved against the scenario's directory
   std::vector<std::string> breaks;  // probe names; empty: at least one probe must fail unfixed
