@@ -65,7 +65,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   hop.lookups = choice->existing ? 1 : 2;  // connection table, then the virtual-server table
   if (choice->real_server) {
     static const text::SharedText kIpvsTable = text::SharedText::interned("ipvs");
-    hop.rules.emplace_back(kIpvsTable, texts.service, *choice->real_server + 1, texts.real_servers[*choice->real_server]);
+    hop.rules.push_back({kIpvsTable, texts.service, *choice->real_server + 1, texts.real_servers[*choice->real_server]});
   }
   close_hop(hop);
 

@@ -52,9 +52,13 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   hop.rules_evaluated = r.rules_evaluated;
   hop.lookups = r.lookups;
   hop.rules.reserve(r.matched.size());
-  for (const auto& m : r.matched)
-    hop.rules.emplace_back(texts.family_table, texts.chain_names[m.chain], m.rule + 1,
-                           nft_matched_text(table, m.chain, m.rule, m.element));
+  for (const auto& m : r.matched) {
+    trace::RuleHit& hit = hop.rules.emplace_back();  // filled in place, as in engine_walk.cpp
+    hit.table = texts.family_table;
+    hit.chain = texts.chain_names[m.chain];
+    hit.number = m.rule + 1;
+    hit.text = nft_matched_text(table, m.chain, m.rule, m.element);
+  }
   close_hop(hop);
 
   Decision d;

@@ -83,8 +83,14 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   auto text_of = [](const RuleRef& ref) -> const text::SharedText& { return ref.index->rule_text(ref.number - 1); };
   hop.rules.reserve(r.matched.size());
   const text::SharedText& table_text = table_label(tk);
-  // Built in place: a temporary would copy, move and destroy each of its three texts once more.
-  for (const auto& ref : r.matched) hop.rules.emplace_back(table_text, ref.index->name, ref.number, text_of(ref));
+  // Filled in place: a temporary would copy, move and destroy each of its three texts once more.
+  for (const auto& ref : r.matched) {
+    trace::RuleHit& hit = hop.rules.emplace_back();
+    hit.table = table_text;
+    hit.chain = ref.index->name;
+    hit.number = ref.number;
+    hit.text = text_of(ref);
+  }
   close_hop(hop);
 
   Decision d;
