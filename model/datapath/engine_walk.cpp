@@ -45,7 +45,7 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   Netns& ns = topology_.netns(pass.ns);
   const Table& table = ns.netfilter.table(tk);
   const TableIndex& index = table_index(table);
-  if (index.idle[static_cast<int>(hook)]) return true;
+  // run_hook calls this only for a table with something at `hook` (not idle), so its chain exists.
   const Chain* builtin = index.builtin[static_cast<int>(hook)]->chain;
 
   WalkInput in;

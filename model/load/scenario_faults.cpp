@@ -103,7 +103,7 @@ bool read_latency(ParseContext& ctx, const MapReader& m, const Field& parent, Fa
   auto s = read_seconds(ctx, *latency);
   if (!s) return false;
   if (!fault_value_in_range(FaultKind::LinkDelay, *s)) {  // read_seconds has refused 0 and less
-    ctx.error(latency->pos, latency->path, "must be at most 60m, got " + format_seconds(*s));
+    ctx.error(latency->pos, latency->path, "must be at most " + format_seconds(kMaxFaultLatencySeconds) + ", got " + format_seconds(*s));
     return false;
   }
   fault.seconds = *s;

@@ -5,7 +5,6 @@
 
 #include <map>
 #include <mutex>
-#include <utility>
 
 namespace packetwalk::model::text {
 
@@ -20,13 +19,14 @@ Regex::Regex(std::string_view pattern, Options options) {
 const Regex& Regex::compiled(std::string_view pattern, Options options) {
   struct Cache {
     std::mutex mutex;
-    std::map<std::pair<std::string, bool>, Regex, std::less<>> regexes;  // map nodes never move
+    // One map per case option, found by string_view: a lookup builds no string. Nodes never move.
+    std::map<std::string, Regex, std::less<>> regexes[2];
   };
   static Cache* cache = new Cache;  // never destroyed: a static destructor may still match
   const std::lock_guard lock(cache->mutex);
-  std::pair<std::string, bool> key(pattern, options.case_insensitive);
-  auto it = cache->regexes.find(key);
-  if (it == cache->regexes.end()) it = cache->regexes.emplace(std::move(key), Regex(pattern, options)).first;
+  auto& regexes = cache->regexes[options.case_insensitive ? 1 : 0];
+  auto it = regexes.find(pattern);
+  if (it == regexes.end()) it = regexes.emplace(std::string(pattern), Regex(pattern, options)).first;
   return it->second;
 }
 
