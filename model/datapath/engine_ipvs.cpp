@@ -63,10 +63,7 @@ bool PacketEngine::ipvs_local_in(Pass& pass, net::Packet& p, sim::Time t) {
   hop.detail = kIpvs;
   hop.packet = p;
   hop.lookups = choice->existing ? 1 : 2;  // connection table, then the virtual-server table
-  if (choice->real_server) {
-    static const text::SharedText kIpvsTable = text::SharedText::interned("ipvs");
-    hop.rules.push_back({kIpvsTable, texts.service, *choice->real_server + 1, texts.real_servers[*choice->real_server]});
-  }
+  if (choice->real_server) hop.rules = texts.chosen[*choice->real_server];
   close_hop(hop);
 
   if (!choice->real_server) {

@@ -51,9 +51,10 @@ bool PacketEngine::walk_nft(Pass& pass, const NftHookEntry& entry, net::Packet& 
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
   hop.lookups = r.lookups;
-  hop.rules.reserve(r.matched.size());
-  for (const auto& m : r.matched) {
-    trace::RuleHit& hit = hop.rules.emplace_back();  // filled in place, as in engine_walk.cpp
+  trace::RuleHits& hits = hop.rules = trace::RuleHits(r.matched.size());
+  for (std::size_t i = 0; i < r.matched.size(); ++i) {
+    const auto& m = r.matched[i];
+    trace::RuleHit& hit = hits.at(i);
     hit.table = texts.family_table;
     hit.chain = texts.chain_names[m.chain];
     hit.number = m.rule + 1;

@@ -79,18 +79,8 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   hop.detail = table_label(tk);
   hop.packet = p;
   hop.rules_evaluated = r.rules_evaluated;
-  // Rule texts are rendered once per rule and kept in the table's index.
-  auto text_of = [](const RuleRef& ref) -> const text::SharedText& { return ref.index->rule_text(ref.number - 1); };
-  hop.rules.reserve(r.matched.size());
-  const text::SharedText& table_text = table_label(tk);
-  // Filled in place: a temporary would copy, move and destroy each of its three texts once more.
-  for (const auto& ref : r.matched) {
-    trace::RuleHit& hit = hop.rules.emplace_back();
-    hit.table = table_text;
-    hit.chain = ref.index->name;
-    hit.number = ref.number;
-    hit.text = text_of(ref);
-  }
+  // The list of matched rules is the one an earlier walk with the same matches made, if any.
+  hop.rules = matched_hits(index, r.matched, table_label(tk));
   close_hop(hop);
 
   Decision d;
@@ -115,7 +105,8 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
       break;
     case WalkVerdict::Masquerade: d.kind = Decision::Kind::Masquerade; break;
   }
-  d.decided = r.decided_by ? text_of(*r.decided_by) : text::SharedText("policy " + builtin->policy + " of " + builtin->name);
+  // Rule texts are rendered once per rule and kept in the table's index.
+  d.decided = r.decided_by ? r.decided_by->index->rule_text(r.decided_by->number - 1) : text::SharedText("policy " + builtin->policy + " of " + builtin->name);
   return apply_decision(pass, hook, mark_before, d, p, t, out_iface);
 }
 

@@ -65,9 +65,11 @@ const Ipvs::TraceTexts& Ipvs::trace_texts(std::uint32_t service) const {
   const IpvsVirtualServer& vs = services_[service];
   const std::string vs_text = virtual_server_line(vs);
   t.service = text::SharedText::interned(vs_text);
+  static const text::SharedText kIpvsTable = text::SharedText::interned("ipvs");
   for (const auto& rs : vs.real_servers) {
     const std::string endpoint = endpoint_text(rs);
     t.real_servers.push_back(text::SharedText::interned("-> " + endpoint + " Masq " + std::to_string(rs.weight)));
+    t.chosen.push_back({{kIpvsTable, t.service, t.real_servers.size(), t.real_servers.back()}});
     const std::string dnat = "IPVS " + vs_text + " -> " + endpoint + " Masq (";
     t.dnat.push_back({text::SharedText::interned(dnat + "connection table)"),
                       text::SharedText::interned(dnat + "persistence template)"),

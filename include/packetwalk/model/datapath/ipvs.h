@@ -19,6 +19,7 @@
 #include "packetwalk/model/net/ip.h"
 #include "packetwalk/model/net/packet.h"
 #include "packetwalk/model/text/shared_text.h"
+#include "packetwalk/model/trace/rule_hits.h"
 #include "packetwalk/sim/time.h"
 
 namespace packetwalk::model::datapath {
@@ -82,6 +83,7 @@ public:
     text::SharedText service;                                   // "TCP  10.96.0.10:53 rr"
     std::vector<text::SharedText> real_servers;                 // "-> 10.244.1.5:53 Masq 1"
     std::vector<std::array<text::SharedText, 3>> dnat;          // by Reason: "IPVS ... Masq (rr)"
+    std::vector<trace::RuleHits> chosen;  // per real server: the hop's one matched entry (table "ipvs")
   };
   const TraceTexts& trace_texts(std::uint32_t service) const;
 

@@ -23,6 +23,7 @@
 #include "packetwalk/model/datapath/netfilter.h"
 #include "packetwalk/model/net/packet.h"
 #include "packetwalk/model/text/shared_text.h"
+#include "packetwalk/model/trace/rule_hits.h"
 
 namespace packetwalk::model::datapath {
 
@@ -63,9 +64,25 @@ struct TableIndex {
     auto it = by_chain.find(c);
     return it == by_chain.end() ? nullptr : it->second;
   }
+
+  // The matched-rule lists trace hops share (rule_hits.h), one per distinct walk, found by the
+  // walk's matched rules (matched_hits below). Kept with the index, so a changed table, whose
+  // index is rebuilt, starts afresh; bounded, since random endpoint choice makes walks differ.
+  struct MatchedList {
+    std::vector<std::pair<const ChainIndex*, std::uint32_t>> rules;  // (chain, 1-based number)
+    trace::RuleHits hits;
+  };
+  mutable std::unordered_map<std::uint64_t, MatchedList> matched_lists;
 };
 
 inline constexpr std::size_t kIndexedChainLength = 16;
+
+struct RuleRef;  // netfilter_walk.h
+// The hop's list for a walk of this table that matched `matched`: the one kept from an earlier
+// walk that matched the same rules, else a new one (texts as iptables-save prints the rules),
+// kept for the next. The reference is valid until the next call for this table.
+const trace::RuleHits& matched_hits(const TableIndex& index, const std::vector<RuleRef>& matched,
+                                    const text::SharedText& table_text);
 
 // The table's cache, built (or rebuilt) when missing or stale. The freshness check is inline:
 // the engine asks at every hook a packet passes, and the answer is nearly always "fresh".

@@ -13,6 +13,7 @@
 
 #include "packetwalk/model/net/packet.h"
 #include "packetwalk/model/trace/boxed_optional.h"
+#include "packetwalk/model/trace/rule_hits.h"
 #include "packetwalk/model/text/shared_text.h"
 #include "packetwalk/sim/time.h"
 
@@ -58,13 +59,6 @@ std::string_view drop_reason_name(DropReason r);
 
 // The chain name and rule text are shared with the table's index, where each is rendered once:
 // a hop copies references, not the text.
-struct RuleHit {
-  text::SharedText table;   // "nat"
-  text::SharedText chain;   // "KUBE-SVC-OWI7UARKUR7M6OTH"
-  std::size_t number = 0;   // 1-based position in the chain
-  text::SharedText text;    // the rule as `iptables-save` prints it
-};
-
 struct Hop {
   // Every member has its own initialiser. Saying so here keeps `Hop()` (a recorder's emplace_back)
   // from zero-filling the whole hop first, as value-initialisation of an aggregate does.
@@ -80,7 +74,7 @@ struct Hop {
   BoxedOptional<net::Packet> before;  // the packet before it, when the hop changed headers (boxed: few hops have one)
   text::SharedText detail;            // route / rule / hook name as the tools print it (often shared)
   text::SharedText hook;              // "PREROUTING" etc. for netfilter hops (one shared copy per hook)
-  std::vector<RuleHit> rules;         // rules that matched, in walk order
+  RuleHits rules;                     // rules that matched, in walk order (shared: rule_hits.h)
   std::uint32_t rules_evaluated = 0;  // rules tested at this hook (the node's cost)
   std::uint32_t lookups = 0;          // set/map/IPVS table lookups at this hook (nftables, IPVS)
   DropReason drop_reason = DropReason::None;
