@@ -8,17 +8,15 @@
 namespace packetwalk::model::datapath {
 
 namespace {
-// Past this many distinct walks the lists start afresh: memory stays bounded however many
-// endpoints random choice spreads probes over, and a hop keeps its own list alive.
-constexpr std::size_t kMaxMatchedLists = 4096;
-
-std::uint64_t key_of(const std::vector<RuleRef>& matched) {
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over (chain, number) pairs
-  for (const auto& ref : matched) {
-    h = (h ^ reinterpret_cast<std::uintptr_t>(ref.index)) * 0x100000001b3ull;
-    h = (h ^ ref.number) * 0x100000001b3ull;
-  }
-  return h;
+// The slot: from the first and last matched rules and the count, which tell apart the walks a
+// table sees (they share prefixes like "-A PREROUTING -j KUBE-SERVICES"). Cheap, not a full hash:
+// same_rules decides.
+std::size_t slot_of(const std::vector<RuleRef>& matched) {
+  const RuleRef& first = matched.front();
+  const RuleRef& last = matched.back();
+  const std::uint64_t a = (reinterpret_cast<std::uintptr_t>(first.index) + first.number) * 0x9e3779b97f4a7c15ull;
+  const std::uint64_t b = (reinterpret_cast<std::uintptr_t>(last.index) + last.number + matched.size()) * 0xc2b2ae3d27d4eb4full;
+  return static_cast<std::size_t>((a ^ b) >> 58);  // the top bits mix best: 64 slots, no division
 }
 
 bool same_rules(const TableIndex::MatchedList& kept, const std::vector<RuleRef>& matched) {
@@ -34,29 +32,23 @@ const trace::RuleHits& matched_hits(const TableIndex& index, const std::vector<R
                                     const text::SharedText& table_text) {
   static const trace::RuleHits kNone;
   if (matched.empty()) return kNone;
-  const std::uint64_t key = key_of(matched);
-  auto found = index.matched_lists.find(key);
-  if (found != index.matched_lists.end() && same_rules(found->second, matched)) return found->second.hits;
+  if (!index.matched_lists) index.matched_lists = std::make_unique<std::array<TableIndex::MatchedList, TableIndex::kMatchedListSlots>>();
+  static_assert(TableIndex::kMatchedListSlots == 64);
+  TableIndex::MatchedList& slot = (*index.matched_lists)[slot_of(matched)];
+  if (same_rules(slot, matched)) return slot.hits;
 
-  TableIndex::MatchedList list;
-  list.rules.reserve(matched.size());
-  list.hits = trace::RuleHits(matched.size());
+  slot.rules.clear();  // keeps its capacity; a hop holding the old list keeps that list alive
+  slot.hits = trace::RuleHits(matched.size());
   for (std::size_t i = 0; i < matched.size(); ++i) {
     const RuleRef& ref = matched[i];
-    list.rules.emplace_back(ref.index, static_cast<std::uint32_t>(ref.number));
-    trace::RuleHit& hit = list.hits.at(i);
+    slot.rules.emplace_back(ref.index, static_cast<std::uint32_t>(ref.number));
+    trace::RuleHit& hit = slot.hits.at(i);
     hit.table = table_text;
     hit.chain = ref.index->name;
     hit.number = ref.number;
     hit.text = ref.index->rule_text(ref.number - 1);  // rendered once per rule, kept by the index
   }
-  // Two walks whose keys collide: the newer one takes the slot, the older is built again if it recurs.
-  if (found != index.matched_lists.end()) {
-    found->second = std::move(list);
-    return found->second.hits;
-  }
-  if (index.matched_lists.size() >= kMaxMatchedLists) index.matched_lists.clear();
-  return index.matched_lists.emplace(key, std::move(list)).first->second.hits;
+  return slot.hits;
 }
 
 }  // namespace packetwalk::model::datapath

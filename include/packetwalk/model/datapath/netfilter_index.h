@@ -15,7 +15,9 @@
 // Validity: the cache belongs to one Table object (its address) with a given number of chains;
 // Table's mutators drop it, and the walker rebuilds it when the owner or chain count differ.
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -65,14 +67,16 @@ struct TableIndex {
     return it == by_chain.end() ? nullptr : it->second;
   }
 
-  // The matched-rule lists trace hops share (rule_hits.h), one per distinct walk, found by the
-  // walk's matched rules (matched_hits below). Kept with the index, so a changed table, whose
-  // index is rebuilt, starts afresh; bounded, since random endpoint choice makes walks differ.
+  // The matched-rule lists trace hops share (rule_hits.h), found by the walk's matched rules
+  // (matched_hits below): a direct-mapped cache of the lists recent walks made, where a walk
+  // whose slot holds another walk's list makes its own and takes the slot. Kept with the index,
+  // so a changed table, whose index is rebuilt, starts afresh. Made at the first matching walk.
   struct MatchedList {
     std::vector<std::pair<const ChainIndex*, std::uint32_t>> rules;  // (chain, 1-based number)
     trace::RuleHits hits;
   };
-  mutable std::unordered_map<std::uint64_t, MatchedList> matched_lists;
+  static constexpr std::size_t kMatchedListSlots = 64;
+  mutable std::unique_ptr<std::array<MatchedList, kMatchedListSlots>> matched_lists;
 };
 
 inline constexpr std::size_t kIndexedChainLength = 16;
