@@ -134,6 +134,7 @@ std::optional<std::pair<net::Ipv4Address, net::Port>> Ipvs::out(const net::Packe
 }
 
 void Ipvs::clear_connections() {
+  if (templates_.empty() && conns_.empty() && replies_.empty()) return;  // most namespaces have none
   templates_.clear();
   conns_.clear();
   replies_.clear();

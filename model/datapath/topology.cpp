@@ -44,6 +44,7 @@ NetnsId Topology::add_netns(NetnsKind kind, std::string name, std::string node) 
   ns.node_text = text::SharedText::interned(ns.node);
   netns_by_name_.emplace(ns.name, ns.id);
   netns_.push_back(std::move(ns));
+  ++generation_;
   return netns_.back().id;
 }
 
@@ -61,6 +62,7 @@ IfaceId Topology::add_interface(NetnsId ns, std::string name, IfaceKind kind) {
   }
   ifaces_.push_back(std::move(i));
   netns_[ns].interfaces.push_back(ifaces_.back().id);
+  ++generation_;
   return ifaces_.back().id;
 }
 
@@ -72,6 +74,7 @@ std::pair<IfaceId, IfaceId> Topology::add_veth(NetnsId a, std::string a_name, Ne
   ifaces_[y].peer = x;
   ifaces_[x].link_latency = latency;
   ifaces_[y].link_latency = latency;
+  ++generation_;
   return {x, y};
 }
 
@@ -102,95 +105,6 @@ std::optional<IfaceId> Topology::find_iface(NetnsId ns, std::string_view name) c
 bool Topology::is_local_address(NetnsId ns, net::Ipv4Address a) const {
   if (a.is_loopback()) return true;  // 127.0.0.0/8 is local via lo's "local" route
   return iface_with_address(ns, a).has_value();
-}
-
-std::optional<IfaceId> Topology::iface_with_address(NetnsId ns, net::Ipv4Address a) const {
-  for (IfaceId id : netns_[ns].interfaces) {
-    const auto& addrs = ifaces_[id].addresses;
-    if (ifaces_[id].sorted_host_addresses) {
-      auto it = std::lower_bound(addrs.begin(), addrs.end(), a,
-                                 [](const net::Cidr& c, net::Ipv4Address x) { return c.address() < x; });
-      if (it != addrs.end() && it->address() == a) return id;
-      continue;
-    }
-    for (const auto& c : addrs) {
-      if (c.address() == a) return id;
-    }
-  }
-  return std::nullopt;
-}
-
-namespace {
-std::optional<net::MacAddress> owner_mac(const Interface& i, net::Ipv4Address a) {
-  for (const auto& c : i.addresses) {
-    if (c.address() == a) return i.mac;
-  }
-  return std::nullopt;
-}
-}  // namespace
-
-std::optional<net::MacAddress> Topology::resolve_neighbour(IfaceId out, net::Ipv4Address next_hop) const {
-  const Interface& o = ifaces_[out];
-  switch (o.kind) {
-    case IfaceKind::Loopback:
-      return net::MacAddress{0};
-    case IfaceKind::Veth: {
-      // A veth's L2 domain is its peer, or the whole bridge when the peer is a bridge port.
-      const Interface& p = ifaces_[o.peer];
-      if (p.proxy_arp) return p.mac;  // e.g. Calico: the host answers for every address
-      if (auto m = owner_mac(p, next_hop)) return m;
-      if (p.master != kNone) {
-        const Interface& bridge = ifaces_[p.master];
-        if (auto m = owner_mac(bridge, next_hop)) return m;
-        for (IfaceId port : netns_[bridge.netns].interfaces) {
-          const Interface& q = ifaces_[port];
-          if (q.master != bridge.id || q.peer == kNone) continue;
-          if (auto m = owner_mac(ifaces_[q.peer], next_hop)) return m;
-        }
-      }
-      return std::nullopt;
-    }
-    case IfaceKind::Bridge:
-      for (IfaceId port : netns_[o.netns].interfaces) {
-        const Interface& q = ifaces_[port];
-        if (q.master != o.id || q.peer == kNone) continue;
-        if (auto m = owner_mac(ifaces_[q.peer], next_hop)) return m;
-      }
-      return std::nullopt;
-    case IfaceKind::Ethernet:
-      if (o.segment == kNone) return std::nullopt;
-      for (IfaceId port : segments_[o.segment].ports) {
-        if (port == out) continue;
-        if (auto m = owner_mac(ifaces_[port], next_hop)) return m;
-      }
-      return std::nullopt;
-    case IfaceKind::Vxlan:
-      // Flannel programs a permanent neighbour entry per remote VTEP: remote flannel.1 address
-      // -> remote flannel.1 MAC. The builder stores those MACs in the FDB, keyed by MAC; find
-      // the VTEP whose address is next_hop.
-      for (const auto& other : ifaces_) {
-        if (other.kind != IfaceKind::Vxlan || other.id == out || other.vni != o.vni) continue;
-        if (!o.fdb.count(other.mac)) continue;
-        if (auto m = owner_mac(other, next_hop)) return m;
-        // An address-less tunnel device (Cilium's cilium_vxlan): the remote node is found by the
-        // address its namespace owns (Cilium's tunnel map is keyed by the remote pod CIDR and
-        // router address).
-        if (other.addresses.empty() && is_local_address(other.netns, next_hop)) return other.mac;
-      }
-      return std::nullopt;
-    case IfaceKind::Dummy:
-      return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-IfaceId Topology::bridge_port_for(IfaceId bridge, net::MacAddress mac) const {
-  for (IfaceId port : netns_[ifaces_[bridge].netns].interfaces) {
-    const Interface& q = ifaces_[port];
-    if (q.master != bridge || q.peer == kNone) continue;
-    if (ifaces_[q.peer].mac == mac) return port;
-  }
-  return kNone;
 }
 
 const text::SharedText& Topology::describe_route(const Route& r) const {

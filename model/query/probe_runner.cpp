@@ -1,5 +1,7 @@
 #include "packetwalk/model/query/probe.h"
 
+#include <utility>
+
 #include "packetwalk/model/trace/routing_loop.h"
 #include "packetwalk/model/trace/recorder.h"
 #include "socket_layer.h"
@@ -83,7 +85,7 @@ struct ProbeRunner::Impl {
     const auto* r = topology.netns(ns).routes.lookup(dst);
     if (!r) return {};
     if (r->preferred_source) return *r->preferred_source;
-    return topology.iface(r->dev).primary_address().value_or(net::Ipv4Address{});
+    return std::as_const(topology).iface(r->dev).primary_address().value_or(net::Ipv4Address{});
   }
 };
 
@@ -98,7 +100,7 @@ ProbeResult ProbeRunner::run(const ProbeTarget& target) {
     for (const auto& ns : m.topology.all_netns()) {
       auto& mutable_ns = m.topology.netns(ns.id);
       mutable_ns.conntrack.clear();  // the entries; max_entries is configuration (a fault may set it)
-      mutable_ns.recent = datapath::RecentTable{};  // also nftables affinity sets (dynamic sets)
+      if (!mutable_ns.recent.lists.empty()) mutable_ns.recent = datapath::RecentTable{};  // also nftables affinity sets (dynamic sets)
       mutable_ns.ipvs.clear_connections();         // IPVS connections and persistence; rr positions stay
     }
   }

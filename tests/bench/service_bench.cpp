@@ -26,7 +26,10 @@ namespace {
 
 using namespace packetwalk::model;  // NOLINT: a benchmark program
 
-std::string manifests(int services) {
+// `bystanders` more pods on each of node-1 and node-2, each with its veth on the node's bridge:
+// how a trace's cost grows with the pods a node runs (a real node hashes its local addresses,
+// neighbours and bridge ports, so its own cost does not).
+std::string manifests(int services, int bystanders) {
   std::string y = R"(apiVersion: v1
 kind: Pod
 metadata: {name: client}
@@ -43,6 +46,14 @@ metadata: {name: web-b, labels: {app: web}}
 spec: {nodeName: node-2, containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
 )";
   char name[32];
+  for (int node = 1; node <= 2; ++node) {
+    for (int i = 0; i < bystanders; ++i) {
+      std::snprintf(name, sizeof name, "idle-%d-%03d", node, i);
+      y += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: ";
+      y += name;
+      y += ", labels: {app: idle}}\nspec: {nodeName: node-" + std::to_string(node) + ", containers: [{name: c, image: pause}]}\n";
+    }
+  }
   for (int i = 0; i < services; ++i) {
     std::snprintf(name, sizeof name, "svc-%05d", i);
     y += "---\napiVersion: v1\nkind: Service\nmetadata: {name: ";
@@ -55,18 +66,18 @@ spec: {nodeName: node-2, containers: [{name: web, image: nginx, ports: [{contain
 // Clusters are built once per (mode, size, copy) and kept for the whole program. Each thread of
 // a threaded case traces through a copy of its own, as each worker of `packetwalk test -j` runs
 // its own scenario's cluster: a trace changes conntrack and IPVS state.
-cluster::Cluster& cluster_for(const std::string& mode, int services, int copy) {
+cluster::Cluster& cluster_for(const std::string& mode, int services, int bystanders, int copy) {
   static std::mutex lock;
-  static std::map<std::tuple<std::string, int, int>, std::unique_ptr<cluster::Cluster>> built;
+  static std::map<std::tuple<std::string, int, int, int>, std::unique_ptr<cluster::Cluster>> built;
   std::lock_guard<std::mutex> hold(lock);
-  auto& slot = built[{mode, services, copy}];
+  auto& slot = built[{mode, services, bystanders, copy}];
   if (!slot) {
     load::Diagnostics diags;
     load::Scenario s;
     s.path = "bench";
     s.cluster = load::default_cluster_spec();
     s.cluster.proxy_mode = mode;
-    s.manifests = load::load_manifest_text(manifests(services), "bench.yaml", 0, diags);
+    s.manifests = load::load_manifest_text(manifests(services, bystanders), "bench.yaml", 0, diags);
     load::remove_duplicates(s.manifests, diags);
     if (!diags.has_errors()) slot = cluster::Cluster::build(s, diags);
     if (!slot) {
@@ -77,9 +88,9 @@ cluster::Cluster& cluster_for(const std::string& mode, int services, int copy) {
   return *slot;
 }
 
-void first_packet_trace(benchmark::State& state, const std::string& mode) {
+void first_packet_trace(benchmark::State& state, const std::string& mode, int bystanders = 0) {
   const int services = static_cast<int>(state.range(0));
-  auto& c = cluster_for(mode, services, state.thread_index());
+  auto& c = cluster_for(mode, services, bystanders, state.thread_index());
   query::ProbeRunner runner(c.topology(), c.spec().seed);
   runner.set_applications(&c.applications());
   query::ProbeTarget target;
@@ -108,10 +119,13 @@ void first_packet_trace(benchmark::State& state, const std::string& mode) {
 void BM_Trace_iptables(benchmark::State& s) { first_packet_trace(s, "iptables"); }
 void BM_Trace_ipvs(benchmark::State& s) { first_packet_trace(s, "ipvs"); }
 void BM_Trace_nftables(benchmark::State& s) { first_packet_trace(s, "nftables"); }
+// 100 Services, iptables mode, with range(1) more pods on each of the two nodes.
+void BM_Trace_busy_nodes(benchmark::State& s) { first_packet_trace(s, "iptables", static_cast<int>(s.range(1))); }
 
 BENCHMARK(BM_Trace_iptables)->Arg(100)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Trace_ipvs)->Arg(100)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Trace_nftables)->Arg(100)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Trace_busy_nodes)->Args({100, 0})->Args({100, 100})->Unit(benchmark::kMicrosecond);
 // Two traces at a time, each thread through its own copy of the cluster: how the rate scales
 // with cores (items_per_second is over wall time, both threads together).
 BENCHMARK(BM_Trace_iptables)->Arg(10000)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -169,7 +169,6 @@ void program_ipvs(const kube::ServiceState& services, const ProxyNode& node, con
   auto& dev = topology.iface(*dummy);
   dev.addresses.clear();
   for (auto a : bound) dev.addresses.push_back(net::Cidr::host(a));  // std::set order: sorted
-  dev.sorted_host_addresses = true;
   dev.up = false;
 
   ipvsdetail::SyncContext ctx{config, ns.netfilter, sets, std::uint32_t{1} << config.masquerade_bit};

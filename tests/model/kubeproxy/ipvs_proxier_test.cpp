@@ -63,7 +63,6 @@ TEST(IpvsProxier, VirtualServersAndDummyInterface) {
   ASSERT_TRUE(dummy);
   const auto& dev = n.topology.iface(*dummy);
   EXPECT_EQ(dev.kind, datapath::IfaceKind::Dummy);
-  EXPECT_TRUE(dev.sorted_host_addresses);
   EXPECT_TRUE(n.topology.is_local_address(n.ns, ip("10.96.100.10")));
   EXPECT_TRUE(n.topology.is_local_address(n.ns, ip("203.0.113.10")));  // the LB IP too
   EXPECT_FALSE(n.topology.is_local_address(n.ns, ip("10.96.100.11")));

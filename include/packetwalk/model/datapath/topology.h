@@ -39,8 +39,6 @@ struct Interface {
   IfaceKind kind = IfaceKind::Ethernet;
   net::MacAddress mac;
   std::vector<net::Cidr> addresses;  // address with its prefix length, e.g. 10.244.0.1/24
-  // The addresses are /32s sorted by address, so lookups bisect (kube-ipvs0 holds every Service IP).
-  bool sorted_host_addresses = false;
   std::uint32_t mtu = 1500;
   bool up = true;
   IfaceId peer = kNone;          // veth: the other end
@@ -146,8 +144,17 @@ public:
 
   Netns& netns(NetnsId id) { return netns_[id]; }
   const Netns& netns(NetnsId id) const { return netns_[id]; }
-  Interface& iface(IfaceId id) { return ifaces_[id]; }
+  // A device reached through this may be changed (its addresses, peer, bridge, MAC): the address
+  // and neighbour lookups below are rebuilt before they next answer. So change a device right
+  // after taking it, not after a lookup made since; and read through a const Topology where
+  // nothing changes, as the packet engine does (a trace would otherwise rebuild them).
+  Interface& iface(IfaceId id) {
+    ++generation_;
+    return ifaces_[id];
+  }
   const Interface& iface(IfaceId id) const { return ifaces_[id]; }
+  // Moves whenever a device may have changed (see iface()).
+  std::uint64_t generation() const { return generation_; }
   const Segment& segment(std::uint32_t id) const { return segments_[id]; }
   Segment& segment(std::uint32_t id) { return segments_[id]; }
   const std::vector<Netns>& all_netns() const { return netns_; }
@@ -182,6 +189,26 @@ public:
   }
 
 private:
+  // What a kernel answers from hash tables is indexed here too: which device of a namespace owns
+  // an address (its "local" routing table), which bridge port's peer answers ARP for an address
+  // (the neighbour table) and which port leads to a MAC (the bridge FDB). A node with a hundred
+  // pods has a hundred veths on its bridge, and a trace asks these questions a few dozen times.
+  // Each list keeps the first owner in interface order, as the scans it replaces did.
+  struct Lookups {
+    std::uint64_t generation = 0;  // generation_ when built
+    std::vector<std::vector<std::pair<net::Ipv4Address, IfaceId>>> local;        // by NetnsId, by address
+    std::vector<std::vector<std::pair<net::Ipv4Address, net::MacAddress>>> arp;  // by bridge IfaceId, by address
+    std::vector<std::vector<std::pair<net::MacAddress, IfaceId>>> fdb;           // by bridge IfaceId, by MAC
+    std::vector<IfaceId> vxlan;                                                  // VXLAN devices, by id
+  };
+  const Lookups& lookups() const {
+    if (lookups_.generation != generation_) rebuild_lookups();
+    return lookups_;
+  }
+  void rebuild_lookups() const;
+  std::uint64_t generation_ = 1;
+  mutable Lookups lookups_;
+
   std::vector<Netns> netns_;
   std::vector<Interface> ifaces_;
   std::vector<Segment> segments_;
