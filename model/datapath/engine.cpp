@@ -29,7 +29,7 @@ trace::Hop& PacketEngine::open_hop(std::uint64_t packet_id, NetnsId ns, IfaceId 
   const Netns& n = topology_.netns(ns);
   hop->node = n.node_text;
   hop->netns = n.name_text;
-  if (iface != kNone) hop->iface = std::as_const(topology_).iface(iface).name_text;
+  if (iface != kNone) hop->iface = device(iface).name_text;
   hop->action = action;
   return *hop;
 }
@@ -79,7 +79,7 @@ void PacketEngine::send_icmp_error(NetnsId netns, const net::Packet& offending, 
   if (back) {
     if (back->preferred_source) {
       icmp.src = *back->preferred_source;
-    } else if (auto a = std::as_const(topology_).iface(back->dev).primary_address()) {
+    } else if (auto a = device(back->dev).primary_address()) {
       icmp.src = *a;
     }
   }
@@ -88,7 +88,7 @@ void PacketEngine::send_icmp_error(NetnsId netns, const net::Packet& offending, 
 }
 
 void PacketEngine::receive(IfaceId in, net::Packet p, sim::Time t) {
-  const Interface& i = std::as_const(topology_).iface(in);
+  const Interface& i = device(in);
   emit(HopAction::Receive, i.netns, in, p, t);
   if (!i.up) {
     emit_drop(i.netns, in, p, t, DropReason::InterfaceDown, i.name + " is down");
@@ -104,7 +104,7 @@ void PacketEngine::receive(IfaceId in, net::Packet p, sim::Time t) {
 void PacketEngine::ip_receive(NetnsId ns, IfaceId in, net::Packet p, sim::Time t, bool already_prerouted) {
   Pass pass{ns, in};
   if (!already_prerouted && !run_hook(pass, NfHook::Prerouting, p, t, {})) return;
-  if (in != kNone && std::as_const(topology_).iface(in).tc_ingress && !run_tc(pass, in, *std::as_const(topology_).iface(in).tc_ingress, p, t)) return;
+  if (in != kNone && device(in).tc_ingress && !run_tc(pass, in, *device(in).tc_ingress, p, t)) return;
   t += costs_.stack_pass;
   if (topology_.is_local_address(ns, p.dst)) {
     local_in(pass, std::move(p), t);
@@ -129,7 +129,7 @@ void PacketEngine::local_in(Pass& pass, net::Packet p, sim::Time t) {
   const Netns& n = topology_.netns(pass.ns);
   if (p.protocol == net::Protocol::Udp && !p.inner.empty()) {
     for (IfaceId id : n.interfaces) {
-      const Interface& vx = std::as_const(topology_).iface(id);
+      const Interface& vx = device(id);
       if (vx.kind != IfaceKind::Vxlan || vx.vxlan_port != p.dport || vx.vni != p.vxlan_vni) continue;
       net::Packet inner = p.inner.front();
       t += costs_.vxlan;
@@ -168,7 +168,7 @@ void PacketEngine::forward(Pass& pass, const Route& route, net::Packet p, sim::T
     return;
   }
   if (routed_from_port_ != kNone && p.dst != routed_dst_before_ &&
-      std::as_const(topology_).iface(routed_from_port_).master == route.dev && !std::as_const(topology_).iface(routed_from_port_).hairpin) {
+      device(routed_from_port_).master == route.dev && !device(routed_from_port_).hairpin) {
     // br_nf_pre_routing_finish: a frame DNATed in PREROUTING whose route leads back into the same
     // bridge is bridged, not routed, and the bridge never sends a frame out of its input port
     // without hairpin_mode (br_forward's should_deliver): a pod reaching itself through a Service.
@@ -177,13 +177,13 @@ void PacketEngine::forward(Pass& pass, const Route& route, net::Packet p, sim::T
       pass.abort();
       emit_drop(pass.ns, routed_from_port_, p, t, DropReason::Unclaimed,
                 "bridge will not send the DNATed frame back out of its input port (hairpin_mode off on " +
-                    std::as_const(topology_).iface(routed_from_port_).name + ")");
+                    device(routed_from_port_).name + ")");
       return;
     }
   }
   --p.ttl;
   pass.forwarded = true;
-  if (!run_hook(pass, NfHook::Forward, p, t, std::as_const(topology_).iface(route.dev).name)) return;
+  if (!run_hook(pass, NfHook::Forward, p, t, device(route.dev).name)) return;
   post_routing(pass, route, std::move(p), t);
 }
 
@@ -210,7 +210,7 @@ bool PacketEngine::local_out(NetnsId ns, net::Packet p, sim::Time t) {
       p.src = *route->preferred_source;
     } else if (topology_.is_local_address(ns, p.dst)) {
       p.src = p.dst;
-    } else if (auto a = std::as_const(topology_).iface(route->dev).primary_address()) {
+    } else if (auto a = device(route->dev).primary_address()) {
       p.src = *a;
     }
   }
@@ -218,7 +218,7 @@ bool PacketEngine::local_out(NetnsId ns, net::Packet p, sim::Time t) {
   Pass pass{ns, kNone};
   pass.local = true;
   auto dst_before = p.dst;
-  if (!run_hook(pass, NfHook::Output, p, t, std::as_const(topology_).iface(route->dev).name)) return true;
+  if (!run_hook(pass, NfHook::Output, p, t, device(route->dev).name)) return true;
   if (p.dst != dst_before) {  // DNAT in OUTPUT: the kernel routes the packet again (ip_route_me_harder)
     route = pick_route(p);
     if (!route) {
@@ -234,11 +234,11 @@ bool PacketEngine::local_out(NetnsId ns, net::Packet p, sim::Time t) {
 }
 
 void PacketEngine::post_routing(Pass& pass, const Route& route, net::Packet p, sim::Time t) {
-  if (!run_hook(pass, NfHook::Postrouting, p, t, std::as_const(topology_).iface(route.dev).name)) return;
+  if (!run_hook(pass, NfHook::Postrouting, p, t, device(route.dev).name)) return;
   pass.confirm();
   // The conntrack entry is confirmed before tc egress runs, as in the kernel: a packet the
   // program drops leaves its connection unreplied, and the next one is judged again.
-  if (const auto& prog = std::as_const(topology_).iface(route.dev).tc_egress; prog && !run_tc(pass, route.dev, *prog, p, t)) return;
+  if (const auto& prog = device(route.dev).tc_egress; prog && !run_tc(pass, route.dev, *prog, p, t)) return;
   neighbour_output(pass.ns, route, std::move(p), t, pass.forwarded);
 }
 
@@ -252,7 +252,7 @@ bool PacketEngine::run_tc(Pass& pass, IfaceId dev, const TcProgram& program, con
 }
 
 void PacketEngine::neighbour_output(NetnsId ns, const Route& route, net::Packet p, sim::Time t, bool forwarded) {
-  const Interface& out = std::as_const(topology_).iface(route.dev);
+  const Interface& out = device(route.dev);
   if (p.length > out.mtu && p.dont_fragment) {
     emit_drop(ns, route.dev, p, t, DropReason::MtuExceeded,
               "packet of " + std::to_string(p.length) + " bytes with DF exceeds " + out.name + " MTU " +

@@ -9,7 +9,7 @@ using trace::DropReason;
 using trace::HopAction;
 
 void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
-  const Interface& o = std::as_const(topology_).iface(out);
+  const Interface& o = device(out);
   if (!o.up) {
     emit_drop(o.netns, out, p, t, DropReason::InterfaceDown, o.name + " is down");
     return;
@@ -40,7 +40,7 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
       t += costs_.bridge_forward;
       // Keyed as a frame that entered the bridge from the bridge itself (no port ever does).
       emit(HopAction::Bridge, o.netns, out, p, t,
-           topology_.memo_text({kBridgeText, out, out, port}, [&] { return o.name + " -> " + std::as_const(topology_).iface(port).name; }));
+           topology_.memo_text({kBridgeText, out, out, port}, [&] { return o.name + " -> " + device(port).name; }));
       transmit(port, std::move(p), t);
       return;
     }
@@ -60,7 +60,7 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
       IfaceId to = kNone;
       if (o.segment != kNone) {
         for (IfaceId port : topology_.segment(o.segment).ports) {
-          if (port != out && std::as_const(topology_).iface(port).mac == p.dst_mac) to = port;
+          if (port != out && device(port).mac == p.dst_mac) to = port;
         }
       }
       if (to == kNone) {
@@ -87,7 +87,7 @@ void PacketEngine::transmit(IfaceId out, net::Packet p, sim::Time t) {
 // The device's netem qdisc, at enqueue: a lost frame never reaches the driver (tcpdump, which
 // taps dev_hard_start_xmit, never sees it); a delayed one leaves `delay` later.
 bool PacketEngine::netem(IfaceId out, const net::Packet& p, sim::Time& t) {
-  const Interface& o = std::as_const(topology_).iface(out);
+  const Interface& o = device(out);
   if (o.netem.loss_percent > 0) {
     auto& stream = random_.stream("netem/" + topology_.netns(o.netns).name + "/" + o.name);
     if (stream.bernoulli(o.netem.loss_percent / 100)) {
@@ -113,9 +113,9 @@ std::string PacketEngine::netem_note(const Interface& o) {
 }
 
 void PacketEngine::bridge_input(IfaceId port, net::Packet p, sim::Time t) {
-  const Interface& in = std::as_const(topology_).iface(port);
+  const Interface& in = device(port);
   const IfaceId bridge = in.master;
-  const Interface& br = std::as_const(topology_).iface(bridge);
+  const Interface& br = device(bridge);
   const Netns& ns = topology_.netns(br.netns);
   if (p.dst_mac == br.mac) {
     // Addressed to the bridge itself (the pods' default gateway): up into the host's IP stack,
@@ -156,12 +156,12 @@ void PacketEngine::bridge_input(IfaceId port, net::Packet p, sim::Time t) {
   }
   t += costs_.bridge_forward;
   emit(HopAction::Bridge, br.netns, bridge, p, t,
-       topology_.memo_text({kBridgeText, bridge, port, out}, [&] { return in.name + " -> " + std::as_const(topology_).iface(out).name; }));
+       topology_.memo_text({kBridgeText, bridge, port, out}, [&] { return in.name + " -> " + device(out).name; }));
   transmit(out, std::move(p), t);
 }
 
 void PacketEngine::vxlan_transmit(IfaceId vxlan, net::Packet p, sim::Time t) {
-  const Interface& vx = std::as_const(topology_).iface(vxlan);
+  const Interface& vx = device(vxlan);
   auto remote = vx.fdb.find(p.dst_mac);
   if (remote == vx.fdb.end()) {
     emit_drop(vx.netns, vxlan, p, t, DropReason::NoNeighbour, "no VXLAN FDB entry for " + p.dst_mac.to_string());

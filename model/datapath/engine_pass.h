@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>  // std::as_const: the engine reads devices through a const topology (topology.h)
 
 #include "packetwalk/model/datapath/engine.h"
 

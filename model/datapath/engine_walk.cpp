@@ -51,9 +51,9 @@ bool PacketEngine::walk(Pass& pass, NfTableKind tk, NfHook hook, net::Packet& p,
   WalkInput in;
   in.hook = hook;
   if (pass.in != kNone) {
-    const Interface& i = std::as_const(topology_).iface(pass.in);
+    const Interface& i = device(pass.in);
     // iptables sees the bridge, not the port, as the input device of bridged/bridge-received packets.
-    in.in_iface = i.master != kNone ? std::as_const(topology_).iface(i.master).name : i.name;
+    in.in_iface = i.master != kNone ? device(i.master).name : i.name;
   }
   in.out_iface = out_iface;
   in.ct_state = ct_state_bits(pass);
@@ -158,11 +158,11 @@ bool PacketEngine::apply_decision(Pass& pass, NfHook hook, std::uint32_t mark_be
       } else if (auto oi = topology_.find_iface(pass.ns, out_iface)) {
         // MASQUERADE: the primary address of the outgoing device, chosen after routing. A device
         // without an address (Calico's cali* veths) gets another device's, as inet_select_addr does.
-        if (auto a = std::as_const(topology_).iface(*oi).primary_address()) {
+        if (auto a = device(*oi).primary_address()) {
           p.src = *a;
         } else {
           for (IfaceId id : ns.interfaces) {
-            const Interface& i = std::as_const(topology_).iface(id);
+            const Interface& i = device(id);
             if (i.kind == IfaceKind::Loopback || !i.primary_address()) continue;
             p.src = *i.primary_address();
             break;

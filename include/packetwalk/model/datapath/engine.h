@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "packetwalk/model/datapath/topology.h"
@@ -121,6 +122,9 @@ private:
   bool apply_decision(Pass& pass, NfHook hook, std::uint32_t mark_before, const Decision& d,
                       net::Packet& p, sim::Time t, const std::string& out_iface);
   sim::RandomStream& proxy_random(NetnsId ns);  // the node's "kube-proxy/<netns>" stream
+  // The engine only reads devices, through a const topology: a non-const Topology::iface() counts
+  // as changing the device, and would have the topology rebuild its address lookups.
+  const Interface& device(IfaceId id) const { return std::as_const(topology_).iface(id); }
 
   Topology& topology_;
   sim::Simulator& simulator_;
